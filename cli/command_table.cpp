@@ -1,0 +1,20 @@
+#include "command.hpp"
+
+namespace gust::cli {
+
+Command new_command();
+Command build_command();
+Command manifest_command();
+Command invoke_command();
+
+const std::vector<Command>& command_table() {
+  static const std::vector<Command> table = {
+      new_command(),
+      build_command(),
+      manifest_command(),
+      invoke_command(),
+  };
+  return table;
+}
+
+}  // namespace gust::cli

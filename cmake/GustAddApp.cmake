@@ -1,0 +1,23 @@
+# gust_add_app(NAME SOURCES... [STATIC])
+# Builds a gust app: one executable holding every handler. STATIC links it
+# fully static, as the deploy package ships it (`bootstrap`).
+function(gust_add_app name)
+  cmake_parse_arguments(APP "STATIC" "" "SOURCES" ${ARGN})
+  set(sources ${APP_SOURCES} ${APP_UNPARSED_ARGUMENTS})
+  add_executable(${name} ${sources})
+  target_link_libraries(${name} PRIVATE gust::gust)
+  target_compile_features(${name} PRIVATE cxx_std_20)
+  gust_app_marker(${name})
+  if(APP_STATIC)
+    if(COMMAND gust_make_static)
+      gust_make_static(${name})
+    else()
+      target_link_options(${name} PRIVATE -static)
+    endif()
+  endif()
+endfunction()
+
+# Each app leaves a marker with its binary's path for the gust CLI.
+function(gust_app_marker name)
+  file(GENERATE OUTPUT "${CMAKE_BINARY_DIR}/gust-apps/${name}.path" CONTENT "$<TARGET_FILE:${name}>\n")
+endfunction()

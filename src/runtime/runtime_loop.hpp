@@ -1,0 +1,42 @@
+#pragma once
+// The Lambda Runtime API client loop: fetch the next invocation, run the
+// handler, post its response or error, repeat. App::run enters it when
+// AWS_LAMBDA_RUNTIME_API is set.
+
+#include <gust/context.hpp>
+#include <gust/result.hpp>
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace gust::runtime {
+
+// What one invocation produced.
+struct InvocationResult {
+  enum class Status { ok, function_error };
+  Status status = Status::ok;
+  std::string payload;        // ok: the response body (JSON)
+  std::string error_type;     // function_error: "Runtime.HandlerError", "Runtime.MalformedEvent", ...
+  std::string error_message;  // function_error: one line for a human
+
+  static InvocationResult ok(std::string payload) { return {Status::ok, std::move(payload), {}, {}}; }
+  static InvocationResult failed(std::string type, std::string message) {
+    return {Status::function_error, {}, std::move(type), std::move(message)};
+  }
+};
+
+// Runs one invocation: `event` is the raw payload from /next; the context is
+// also current (gust::context()) for the duration of the call. Must not throw.
+using InvokeFn = std::function<InvocationResult(std::string_view event, const Context& ctx)>;
+
+// Initialisation, run once before the first /next: returns the invoke
+// function, or an Error that is posted to /runtime/init/error (the process
+// then exits non-zero, as Lambda expects).
+using InitFn = std::function<Result<InvokeFn>()>;
+
+// Serves invocations from the Runtime API at `endpoint` ("host:port") until
+// the API becomes unreachable after retries; returns the process exit code.
+int run_loop(std::string_view endpoint, const InitFn& init);
+
+}  // namespace gust::runtime

@@ -1,0 +1,16 @@
+// expect: the handler takes fewer parameters than it has grants
+#include "snippet_app.hpp"
+int main(int argc, char** argv) {
+  gust::App app{"t"};
+  auto todos = app.table<Todo>("todos", &Todo::id);
+  auto events = app.queue<Todo>("events");
+#ifdef GUST_COMPILE_FAIL
+  app.get("/todos/{id}", gust::reads(todos), gust::sends(events), [](const gust::Request&, gust::TableReader<Todo>) {
+#else
+  app.get("/todos/{id}", gust::reads(todos), [](const gust::Request&, gust::TableReader<Todo>) {
+#endif
+    return gust::Response::no_content();
+  });
+  (void)events;
+  return app.run(argc, argv);
+}
