@@ -156,7 +156,7 @@ class App {
   FunctionRef route(Method method, Declared path, A&&... a) {
     static_assert(sizeof...(A) >= 1, "gust: a route needs a handler: app.get(\"/path\", [](const gust::Request& req) { ... })");
     return split_grants(std::forward_as_tuple(std::forward<A>(a)...), [&](auto& handler, auto... grants) {
-      using H = std::remove_cvref_t<decltype(handler)>;
+      using H = std::decay_t<decltype(handler)>;
       detail::check_handler<detail::HandlerKind::http, Request, H, detail::capability_of_t<decltype(grants)>...>();
       return add_route(method, path, {detail::grant_record(grants)...},
                        detail::erase_http<detail::capability_of_t<decltype(grants)>...>(H(handler)));
@@ -171,7 +171,7 @@ class App {
   FunctionRef consume(const Queue<T>& queue, A&&... a) {
     static_assert(sizeof...(A) >= 1, "gust: app.consume(queue, handler) needs a handler taking (const T&)");
     return split_grants(std::forward_as_tuple(std::forward<A>(a)...), [&](auto& handler, auto... grants) {
-      using H = std::remove_cvref_t<decltype(handler)>;
+      using H = std::decay_t<decltype(handler)>;
       detail::check_handler<detail::HandlerKind::queue, T, H, detail::capability_of_t<decltype(grants)>...>();
       return add_consumer(queue.id(), {detail::grant_record(grants)...},
                           detail::erase_message<T, detail::capability_of_t<decltype(grants)>...>(H(handler)));
@@ -182,7 +182,7 @@ class App {
   FunctionRef subscribe(const Topic<T>& topic, A&&... a) {
     static_assert(sizeof...(A) >= 1, "gust: app.subscribe(topic, handler) needs a handler taking (const T&)");
     return split_grants(std::forward_as_tuple(std::forward<A>(a)...), [&](auto& handler, auto... grants) {
-      using H = std::remove_cvref_t<decltype(handler)>;
+      using H = std::decay_t<decltype(handler)>;
       detail::check_handler<detail::HandlerKind::topic, T, H, detail::capability_of_t<decltype(grants)>...>();
       return add_subscriber(topic.id(), {detail::grant_record(grants)...},
                             detail::erase_message<T, detail::capability_of_t<decltype(grants)>...>(H(handler)));
@@ -193,7 +193,7 @@ class App {
   FunctionRef schedule(Declared name, Declared expression, A&&... a) {
     static_assert(sizeof...(A) >= 1, "gust: app.schedule(name, expression, handler) needs a handler taking (const gust::ScheduleEvent&)");
     return split_grants(std::forward_as_tuple(std::forward<A>(a)...), [&](auto& handler, auto... grants) {
-      using H = std::remove_cvref_t<decltype(handler)>;
+      using H = std::decay_t<decltype(handler)>;
       detail::check_handler<detail::HandlerKind::schedule, ScheduleEvent, H, detail::capability_of_t<decltype(grants)>...>();
       return add_schedule(name, expression, {detail::grant_record(grants)...},
                           detail::erase_void<ScheduleEvent, detail::capability_of_t<decltype(grants)>...>(H(handler)));
@@ -204,7 +204,7 @@ class App {
   FunctionRef on_object_created(const Bucket& bucket, A&&... a) {
     static_assert(sizeof...(A) >= 1, "gust: app.on_object_created(bucket, handler) needs a handler taking (const gust::ObjectCreated&)");
     return split_grants(std::forward_as_tuple(std::forward<A>(a)...), [&](auto& handler, auto... grants) {
-      using H = std::remove_cvref_t<decltype(handler)>;
+      using H = std::decay_t<decltype(handler)>;
       detail::check_handler<detail::HandlerKind::object, ObjectCreated, H, detail::capability_of_t<decltype(grants)>...>();
       return add_object_handler(bucket.id(), {detail::grant_record(grants)...},
                                 detail::erase_void<ObjectCreated, detail::capability_of_t<decltype(grants)>...>(H(handler)));

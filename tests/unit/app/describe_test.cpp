@@ -30,6 +30,7 @@ TEST(Describe, BuildsTheManifestOfAValidApp) {
       .memory(256)
       .timeout(std::chrono::seconds(5));
   app.consume(events, [](const Todo&) {}).batch_size(5);
+  const int schedule_line = __LINE__ + 1;
   app.schedule("nightly", "cron(0 3 * * ? *)", [](const ScheduleEvent&) {});
 
   auto d = describe(app.state());
@@ -57,7 +58,7 @@ TEST(Describe, BuildsTheManifestOfAValidApp) {
   EXPECT_EQ(m.functions[2].options.timeout_seconds, 30);
   EXPECT_EQ(m.functions[2].grants[0].permission, "consume");
   EXPECT_EQ(m.functions[3].id, "nightly");
-  EXPECT_EQ(m.functions[3].source, std::string("describe_test.cpp:") + std::to_string(__LINE__ - 28));
+  EXPECT_EQ(m.functions[3].source, "describe_test.cpp:" + std::to_string(schedule_line));
 }
 
 TEST(Describe, ReportsDuplicateRoutesWithBothPlaces) {
