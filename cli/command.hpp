@@ -26,4 +26,7 @@ struct Command {
 // Every command, in the order `gust --help` lists them (cli/command_table.cpp).
 const std::vector<Command>& command_table();
 
+// The command reference (docs/cli.md), from the same table and flags as --help.
+std::string markdown_reference(CLI::App& root);
+
 }  // namespace gust::cli

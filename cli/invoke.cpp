@@ -1,8 +1,7 @@
-#include "command.hpp"
+#include "project_args.hpp"
 #include "report.hpp"
 
 #include "project/process.hpp"
-#include "project/project.hpp"
 
 #include <fmt/format.h>
 
@@ -17,26 +16,22 @@ Command invoke_command() {
           "  gust invoke examples/hello get-hello-name\n"
           "  gust invoke examples/todo consume-todo-events --event examples/todo/events/todo-events.json\n",
           [](CLI::App& sub) {
-            auto options = std::make_shared<project::BuildOptions>();
+            auto project_args = add_project_args(sub, false);
             auto args = std::make_shared<std::vector<std::string>>();
             auto event = std::make_shared<std::string>();
             sub.add_option("[DIR] HANDLER", *args, "The project folder (default: .) and the handler id (see `gust manifest`)")
                 ->required()
                 ->expected(1, 2);
             sub.add_option("--event,-e", *event, "A JSON event file, or - for standard input (default: a sample event)");
-            sub.add_option("--app", options->app, "Which app, when the project builds several");
-            return [options, args, event]() -> int {
+            return [project_args, args, event]() -> int {
               const std::string handler = args->back();
-              options->dir = args->size() == 2 ? (*args)[0] : ".";
+              project_args->dir = args->size() == 2 ? (*args)[0] : ".";
               if (!event->empty() && *event != "-" && !std::filesystem::exists(*event)) {
                 print_error(fmt::format("no such event file: {}", *event), "pass a JSON file, or - to read the event from standard input");
                 return kExitUsage;
               }
-              auto built = project::build(*options);
-              if (!built) {
-                print_error(built.error());
-                return kExitFailed;
-              }
+              auto built = build_or_report(*project_args);
+              if (!built) return kExitFailed;
               std::vector<std::string> argv = {built->binary.string(), "invoke", handler};
               if (!event->empty()) argv.push_back(*event == "-" ? "-" : std::filesystem::absolute(*event).string());
               std::optional<std::string> input;

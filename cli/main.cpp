@@ -22,6 +22,9 @@ int main(int argc, char** argv) {
     auto run = command.setup(*sub);
     sub->callback([&action, run] { action = run; });
   }
+  // docs/cli.md is this flag's output (a test keeps them equal).
+  bool markdown = false;
+  app.add_flag("--markdown-help", markdown, "Print the command reference as Markdown")->group("");
 
   if (argc > 1 && argv[1][0] != '-') {
     const std::string_view wanted = argv[1];
@@ -50,6 +53,10 @@ int main(int argc, char** argv) {
     if (!app.get_subcommands().empty()) help = fmt::format("run `gust {} --help` for its flags", app.get_subcommands().front()->get_name());
     gust::cli::print_error(e.what(), help);
     return gust::cli::kExitUsage;
+  }
+  if (markdown) {
+    fmt::print("{}", gust::cli::markdown_reference(app));
+    return gust::cli::kExitOk;
   }
   if (!action) {
     fmt::print("{}", app.help());

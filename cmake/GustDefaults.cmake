@@ -15,3 +15,13 @@ endif()
 
 # Boost.Asio/Beast: header-only use without deprecated bits; one place for it.
 set(GUST_BOOST_DEFINES BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW BOOST_JSON_NO_LIB BOOST_URL_NO_LIB)
+
+# Adds every immediate subfolder of `dir` that has a CMakeLists.txt.
+function(gust_add_subdirectories dir)
+  file(GLOB children LIST_DIRECTORIES true "${dir}/*")
+  foreach(child IN LISTS children)
+    if(IS_DIRECTORY "${child}" AND EXISTS "${child}/CMakeLists.txt")
+      add_subdirectory("${child}")
+    endif()
+  endforeach()
+endfunction()

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 namespace gust {
 namespace {
@@ -50,6 +51,13 @@ TEST_F(Cli, HelpListsEveryCommand) {
   auto sub = gust({"invoke", "--help"});
   EXPECT_EQ(sub.exit_code, 0);
   EXPECT_THAT(sub.out, HasSubstr("Examples:"));
+}
+
+TEST_F(Cli, DocsCliMdIsTheGeneratedReference) {
+  std::ifstream in(fs::path(GUST_SOURCE_DIR) / "docs" / "cli.md");
+  std::stringstream doc;
+  doc << in.rdbuf();
+  EXPECT_EQ(doc.str(), gust({"--markdown-help"}).out) << "regenerate: build/bin/gust --markdown-help > docs/cli.md";
 }
 
 TEST_F(Cli, UnknownCommandIsAUsageError) {
