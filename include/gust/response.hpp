@@ -4,9 +4,11 @@
 //   return gust::Response::json(todo, 201);
 //   return gust::Response::text("hello").header("cache-control", "no-store");
 //   return gust::Response::not_found();
+//   return gust::Response::stream("text/plain", [](gust::StreamWriter& out) { out.write("hi"); });
 
 #include <gust/headers.hpp>
 #include <gust/record.hpp>
+#include <gust/stream.hpp>
 
 #include <chrono>
 #include <optional>
@@ -40,6 +42,9 @@ class Response {
                        std::string_view content_type = "text/plain; charset=utf-8");
   // Binary body; delivered base64-encoded to the gateway.
   static Response binary(std::string bytes, std::string_view content_type, int status = 200);
+  // A body written while the handler runs, sent as it is written (see
+  // gust/stream.hpp). Status and headers set on the result go out first.
+  static Response stream(std::string_view content_type, StreamBody body, int status = 200);
   static Response no_content() { return Response(204); }
   static Response redirect(std::string_view location, int status = 302);
   // A JSON error body {"message": ...} with the given status.
@@ -59,6 +64,8 @@ class Response {
   const std::vector<std::string>& cookies() const { return cookies_; }
   const std::string& body() const { return body_; }
   bool is_binary() const { return binary_; }
+  bool is_streaming() const { return static_cast<bool>(stream_); }
+  const StreamBody& stream_body() const { return stream_; }
 
   Response& set_body(std::string body, bool binary = false) { body_ = std::move(body); binary_ = binary; return *this; }
 
@@ -68,6 +75,14 @@ class Response {
   std::vector<std::string> cookies_;
   std::string body_;
   bool binary_ = false;
+  StreamBody stream_;
 };
+
+inline Response Response::stream(std::string_view content_type, StreamBody body, int status) {
+  Response r(status);
+  r.header("content-type", content_type);
+  r.stream_ = std::move(body);
+  return r;
+}
 
 }  // namespace gust

@@ -5,6 +5,7 @@
 
 #include <gust/context.hpp>
 #include <gust/result.hpp>
+#include <gust/stream.hpp>
 
 #include <functional>
 #include <string>
@@ -14,15 +15,23 @@ namespace gust::runtime {
 
 // What one invocation produced.
 struct InvocationResult {
-  enum class Status { ok, function_error };
+  enum class Status { ok, function_error, streaming };
   Status status = Status::ok;
-  std::string payload;        // ok: the response body (JSON)
+  std::string payload;        // ok: the response body (JSON); streaming: bytes sent before `stream` runs
   std::string error_type;     // function_error: "Runtime.HandlerError", "Runtime.MalformedEvent", ...
   std::string error_message;  // function_error: one line for a human
+  std::string content_type;   // streaming: Content-Type of the streamed response
+  StreamBody stream;          // streaming: writes the rest of the body
 
-  static InvocationResult ok(std::string payload) { return {Status::ok, std::move(payload), {}, {}}; }
+  static InvocationResult ok(std::string payload) { return {Status::ok, std::move(payload), {}, {}, {}, {}}; }
   static InvocationResult failed(std::string type, std::string message) {
-    return {Status::function_error, {}, std::move(type), std::move(message)};
+    return {Status::function_error, {}, std::move(type), std::move(message), {}, {}};
+  }
+  // A streamed response (Lambda-Runtime-Function-Response-Mode: streaming):
+  // `head` first, then whatever `body` writes. HTTP routes build it with
+  // runtime::http_streaming_result (runtime/response_stream.hpp).
+  static InvocationResult streamed(std::string content_type, std::string head, StreamBody body) {
+    return {Status::streaming, std::move(head), {}, {}, std::move(content_type), std::move(body)};
   }
 };
 
