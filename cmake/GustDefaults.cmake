@@ -14,7 +14,7 @@ if(GUST_SANITIZE)
 endif()
 
 # Boost.Asio/Beast: header-only use without deprecated bits; one place for it.
-set(GUST_BOOST_DEFINES BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW BOOST_JSON_NO_LIB BOOST_URL_NO_LIB)
+set(GUST_BOOST_DEFINES BOOST_ASIO_NO_DEPRECATED BOOST_JSON_NO_LIB BOOST_URL_NO_LIB)
 
 # Adds every immediate subfolder of `dir` that has a CMakeLists.txt.
 function(gust_add_subdirectories dir)

@@ -10,8 +10,12 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libfmt-dev libcli11-dev libpugixml-dev libzip-dev libssl-dev libsqlite3-dev libc-ares-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev nodejs npm python3 python3-venv
+  libgtest-dev libgmock-dev libbenchmark-dev python3
 )
+# Node.js (test-only peers and interop): any install that gives node 20+ and npm will do
+# (nodesource's nodejs bundles npm and conflicts with Debian's npm package).
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -57,9 +57,10 @@ int main(int argc, char** argv) {
           });
 
   app.get("/lists/{list}/todos/{id}", gust::reads(todos),
-          [](const gust::Request& req, gust::TableReader<Todo> todos) {
-            if (auto todo = todos.get(req.param("list"), req.param("id"))) return gust::Response::json(*todo);
-            return gust::Response::not_found("no such todo");
+          [](const gust::Request& req, gust::TableReader<Todo> todos) -> gust::Result<gust::Response> {
+            auto todo = todos.get(req.param("list"), req.param("id"));
+            if (!todo) return gust::unexpected(todo.error());  // 404 when absent, 503 when unreachable
+            return gust::Response::json(*todo);
           });
 
   app.get("/lists/{list}/recent", gust::reads(recent),
@@ -82,14 +83,13 @@ int main(int argc, char** argv) {
 
   app.put("/lists/{list}/todos/{id}", gust::reads_writes(todos), gust::sends(events),
           [](const gust::Request& req, gust::TableReadWriter<Todo> todos, gust::QueueSender<TodoEvent> events) {
-            auto existing = todos.get(req.param("list"), req.param("id"));
-            if (!existing) return gust::Response::not_found("no such todo");
+            auto existing = todos.get(req.param("list"), req.param("id")).value();  // throws: 404 or 503
             auto update = req.json<Todo>();
-            existing->title = update.title.empty() ? existing->title : update.title;
-            existing->done = update.done;
-            todos.put(*existing).value();
-            events.send({"updated", *existing}).value();
-            return gust::Response::json(*existing);
+            existing.title = update.title.empty() ? existing.title : update.title;
+            existing.done = update.done;
+            todos.put(existing).value();
+            events.send({"updated", existing}).value();
+            return gust::Response::json(existing);
           });
 
   app.del("/lists/{list}/todos/{id}", gust::writes(todos), gust::sends(events),
@@ -108,9 +108,8 @@ int main(int argc, char** argv) {
 
   app.get("/attachments/{name}", gust::reads(attachments),
           [](const gust::Request& req, gust::BucketReader files) {
-            auto object = files.get(req.param("name"));
-            if (!object) return gust::Response::not_found("no such attachment");
-            return gust::Response::binary(object->body, object->content_type);
+            auto object = files.get(req.param("name")).value();
+            return gust::Response::binary(object.body, object.content_type);
           });
 
   app.consume(events, [](const TodoEvent& event) {

@@ -130,14 +130,13 @@ Result<void> RuntimeApiClient::send_iov(iovec* iov, int count) {
   return {};
 }
 
-Result<void> RuntimeApiClient::send_head(std::string_view method, std::string_view path, const HeaderList& headers,
+void RuntimeApiClient::send_head(std::string_view method, std::string_view path, const HeaderList& headers,
                                          std::string_view framing) {
   out_.clear();
   out_.append(method).append(" ").append(path).append(" HTTP/1.1\r\nHost: ").append(endpoint_.host).append("\r\n");
   for (const auto& [k, v] : headers) out_.append(k).append(": ").append(v).append("\r\n");
   out_.append(framing);
   out_.append("\r\n");
-  return {};
 }
 
 Result<void> RuntimeApiClient::fill() {

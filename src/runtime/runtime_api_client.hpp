@@ -85,7 +85,7 @@ class RuntimeApiClient {
  private:
   Result<void> connect();
   Result<void> send_iov(struct iovec* iov, int count);
-  Result<void> send_head(std::string_view method, std::string_view path, const HeaderList& headers, std::string_view framing);
+  void send_head(std::string_view method, std::string_view path, const HeaderList& headers, std::string_view framing);
   Result<const HttpResponse*> read_response();
   Result<void> fill();  // reads more bytes into in_
   Result<void> read_chunked_body();

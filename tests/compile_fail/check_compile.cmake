@@ -6,7 +6,7 @@ endif()
 list(GET expect_lines 0 expect_line)
 string(REGEX REPLACE "^// expect: " "" expected "${expect_line}")
 
-set(flags -std=c++20 -fsyntax-only -I${INCLUDE_DIR} -isystem /usr/include)
+set(flags -std=c++20 -fsyntax-only -I${INCLUDE_DIR})
 if(MODE STREQUAL "fail")
   list(APPEND flags -DGUST_COMPILE_FAIL)
 endif()

@@ -133,18 +133,18 @@ TEST_F(Cli, DeclarationErrorsAndCompilerErrorsReachTheUser) {
   fs::create_directories(copy);
   fs::copy_file(project() / "CMakeLists.txt", copy / "CMakeLists.txt");
   // A declaration mistake: a malformed schedule.
-  write(copy / "main.cpp", R"(#include <gust/gust.hpp>
+  write(copy / "main.cpp", R"cpp(#include <gust/gust.hpp>
 int main(int argc, char** argv) {
   gust::App app{"hello-api"};
   app.schedule("nightly", "cron(0 3 * * * *)", [](const gust::ScheduleEvent&) {});
   return app.run(argc, argv);
 }
-)");
+)cpp");
   auto declared = gust({"manifest", copy.string()});
   EXPECT_EQ(declared.exit_code, 2);
   EXPECT_THAT(declared.err, HasSubstr("main.cpp:4: error: schedule \"nightly\": cron: exactly one of"));
   // A compile error: the compiler's own words are shown.
-  write(copy / "main.cpp", R"(#include <gust/gust.hpp>
+  write(copy / "main.cpp", R"cpp(#include <gust/gust.hpp>
 int main(int argc, char** argv) {
   gust::App app{"hello-api"};
   auto todos = app.bucket("files");
@@ -153,7 +153,7 @@ int main(int argc, char** argv) {
   });
   return app.run(argc, argv);
 }
-)");
+)cpp");
   auto compiled = gust({"build", copy.string()});
   EXPECT_EQ(compiled.exit_code, 1);
   EXPECT_THAT(compiled.err, HasSubstr("error: the build failed"));

@@ -1,0 +1,136 @@
+#include "devcloud/emulator/child_process.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace gust::devcloud {
+
+Result<std::unique_ptr<ChildProcess>> ChildProcess::start(ChildOptions options) {
+  if (options.argv.empty()) return unexpected(ErrorCode::invalid_argument, "no program to start");
+  int out[2], err[2];
+  if (::pipe2(out, O_CLOEXEC) != 0) return unexpected(ErrorCode::internal, std::strerror(errno), "pipe");
+  if (::pipe2(err, O_CLOEXEC) != 0) {
+    ::close(out[0]);
+    ::close(out[1]);
+    return unexpected(ErrorCode::internal, std::strerror(errno), "pipe");
+  }
+  // Everything the child needs is prepared before fork: after it only async-signal-safe calls.
+  std::vector<std::string> env_storage;
+  for (const auto& [k, v] : options.env) env_storage.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (auto& e : env_storage) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  std::vector<char*> argv;
+  for (auto& a : options.argv) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t parent = ::getpid();
+
+  const pid_t pid = ::fork();
+  if (pid < 0) return unexpected(ErrorCode::resource_exhausted, std::strerror(errno), "fork");
+  if (pid == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);  // the parent died before prctl
+    ::dup2(out[1], 1);
+    ::dup2(err[1], 2);
+    ::close(0);
+    ::open("/dev/null", O_RDONLY);
+    if (!options.working_directory.empty() && ::chdir(options.working_directory.c_str()) != 0) ::_exit(126);
+    ::execve(argv[0], argv.data(), envp.data());
+    const char message[] = "gust dev: cannot execute the function's binary\n";
+    [[maybe_unused]] auto ignored = ::write(2, message, sizeof message - 1);
+    ::_exit(127);
+  }
+  ::close(out[1]);
+  ::close(err[1]);
+  std::unique_ptr<ChildProcess> child(new ChildProcess());
+  child->pid_ = pid;
+  child->reader_ = std::thread([out = out[0], err = err[0], on_line = std::move(options.on_line)] {
+    std::string pending[2];
+    int fds[2] = {out, err};
+    char buffer[16384];
+    int open_count = 2;
+    while (open_count > 0) {
+      pollfd p[2];
+      nfds_t n = 0;
+      for (int fd : fds) {
+        if (fd >= 0) p[n++] = {fd, POLLIN, 0};
+      }
+      if (::poll(p, n, -1) < 0) {
+        if (errno == EINTR) continue;
+        break;
+      }
+      for (nfds_t i = 0; i < n; ++i) {
+        if (p[i].revents == 0) continue;
+        const int which = p[i].fd == fds[0] ? 0 : 1;
+        const ssize_t r = ::read(p[i].fd, buffer, sizeof buffer);
+        if (r <= 0) {
+          if (!pending[which].empty() && on_line) on_line(pending[which], which == 1);
+          pending[which].clear();
+          ::close(fds[which]);
+          fds[which] = -1;
+          --open_count;
+          continue;
+        }
+        pending[which].append(buffer, static_cast<std::size_t>(r));
+        std::size_t start = 0;
+        for (std::size_t nl; (nl = pending[which].find('\n', start)) != std::string::npos; start = nl + 1) {
+          if (on_line) on_line(std::string_view(pending[which]).substr(start, nl - start), which == 1);
+        }
+        pending[which].erase(0, start);
+      }
+    }
+  });
+  return child;
+}
+
+bool ChildProcess::running() {
+  if (reaped_) return false;
+  int status = 0;
+  const pid_t r = ::waitpid(pid_, &status, WNOHANG);
+  if (r == pid_) {
+    exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    reaped_ = true;
+    return false;
+  }
+  return r == 0;
+}
+
+long ChildProcess::peak_rss_kib() const {
+  std::ifstream status(fmt::format("/proc/{}/status", pid_));
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.starts_with("VmHWM:")) return std::strtol(line.c_str() + 6, nullptr, 10);
+  }
+  return 0;
+}
+
+void ChildProcess::kill(int signal) {
+  if (!reaped_) ::kill(pid_, signal);
+}
+
+void ChildProcess::wait() {
+  if (!reaped_) {
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    reaped_ = true;
+  }
+  if (reader_.joinable()) reader_.join();
+}
+
+ChildProcess::~ChildProcess() {
+  kill(SIGKILL);
+  wait();
+}
+
+}  // namespace gust::devcloud

@@ -1,0 +1,56 @@
+#pragma once
+// A long-running child (one Lambda instance): started with its own
+// environment, its output read line by line on a thread, its peak memory
+// read from /proc, and killed by pid. It dies with us (PR_SET_PDEATHSIG), so
+// even a `kill -9` of gust dev leaves no process behind.
+
+#include <gust/result.hpp>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <sys/types.h>
+
+namespace gust::devcloud {
+
+struct ChildOptions {
+  std::vector<std::string> argv;
+  std::vector<std::pair<std::string, std::string>> env;  // the whole environment (nothing inherited)
+  std::string working_directory;
+  // Called from the reader thread for each line the child writes (stdout or stderr).
+  std::function<void(std::string_view line, bool is_stderr)> on_line;
+};
+
+class ChildProcess {
+ public:
+  static Result<std::unique_ptr<ChildProcess>> start(ChildOptions options);
+  ~ChildProcess();  // kills and reaps
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  pid_t pid() const { return pid_; }
+  // True until the child has exited (reaps it without blocking).
+  bool running();
+  // The exit status once it has exited: the code, or 128 + signal.
+  int exit_status() const { return exit_status_; }
+  // Peak resident memory (VmHWM) in KiB; 0 when unknown.
+  long peak_rss_kib() const;
+  void kill(int signal = 9);
+  // Waits for the exit (after kill) and for the output to drain.
+  void wait();
+
+ private:
+  ChildProcess() = default;
+  pid_t pid_ = -1;
+  int exit_status_ = -1;
+  std::atomic<bool> reaped_{false};
+  std::thread reader_;
+};
+
+}  // namespace gust::devcloud
