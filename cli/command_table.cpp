@@ -6,6 +6,7 @@ Command new_command();
 Command build_command();
 Command manifest_command();
 Command invoke_command();
+Command dev_command();
 
 const std::vector<Command>& command_table() {
   static const std::vector<Command> table = {
@@ -13,6 +14,7 @@ const std::vector<Command>& command_table() {
       build_command(),
       manifest_command(),
       invoke_command(),
+      dev_command(),
   };
   return table;
 }

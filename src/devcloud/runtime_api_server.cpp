@@ -255,15 +255,16 @@ struct RuntimeApiServer::Impl {
       if (req.method != "GET") return reply.send(api_error(405, "MethodNotAllowed", "GET /runtime/invocation/next"));
       return on_next(std::move(reply));
     }
-    if (req.method != "POST") return reply.send(api_error(405, "MethodNotAllowed", "use POST"));
-    if (rest == "init/error") return reply.send(on_init_error(req));
+    const bool post = req.method == "POST";
+    auto wrong_method = [&] { reply.send(api_error(405, "MethodNotAllowed", fmt::format("use POST for {}", target))); };
+    if (rest == "init/error") return post ? reply.send(on_init_error(req)) : wrong_method();
     if (rest.starts_with("invocation/")) {
       rest.remove_prefix(11);
       auto slash = rest.find('/');
       if (slash != std::string_view::npos) {
         std::string_view id = rest.substr(0, slash), what = rest.substr(slash + 1);
-        if (what == "response") return reply.send(on_response(id, req));
-        if (what == "error") return reply.send(on_error(id, req));
+        if (what == "response") return post ? reply.send(on_response(id, req)) : wrong_method();
+        if (what == "error") return post ? reply.send(on_error(id, req)) : wrong_method();
       }
     }
     reply.send(api_error(404, "NotFound", fmt::format("unknown Runtime API path {}", target)));

@@ -84,12 +84,33 @@ class Session : public std::enable_shared_from_this<Session> {
     res->prepare_payload();
     auto self = shared_from_this();
     bhttp::async_write(socket_, *res, [self, res](beast::error_code ec, std::size_t) {
-      if (ec || !self->keep_alive_) return self->close();
+      if (ec) return self->close();
+      if (!self->keep_alive_) return self->linger();
       self->read_head();
     });
   }
 
  private:
+  void reject_too_large() {
+    keep_alive_ = false;
+    awaiting_reply_ = true;
+    reply({413, {}, "request body too large"});
+  }
+
+  // Closes after the peer has read the reply: a close with unread input
+  // would reset the connection and lose the reply. Drains at most 1 MiB.
+  void linger() {
+    beast::error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    drain_.resize(16 * 1024);
+    auto self = shared_from_this();
+    socket_.async_read_some(asio::buffer(drain_), [self](beast::error_code ec, std::size_t n) {
+      self->drained_ += n;
+      if (ec || self->drained_ > 1024 * 1024) return self->close();
+      self->linger();
+    });
+  }
+
   void read_head() {
     if (closed_) return;
     parser_.emplace();
@@ -100,6 +121,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void on_head(beast::error_code ec) {
+    if (ec == bhttp::error::body_limit) return reject_too_large();
     if (ec) return close();
     const auto& h = parser_->get();
     request_ = ServerRequest{};
@@ -123,11 +145,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void on_body(beast::error_code ec) {
-    if (ec == bhttp::error::body_limit) {
-      keep_alive_ = false;
-      awaiting_reply_ = true;
-      return reply({413, {}, "request body too large"});
-    }
+    if (ec == bhttp::error::body_limit) return reject_too_large();
     if (ec) return close();
     auto& msg = parser_->get();
     keep_alive_ = msg.keep_alive();
@@ -165,6 +183,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::function<std::size_t(std::uint64_t, std::string_view, beast::error_code&)> chunk_cb_;
   std::shared_ptr<detail::Exchange> exchange_;
   bool streamed_ = false;
+  std::vector<char> drain_;
+  std::size_t drained_ = 0;
   bool keep_alive_ = true;
   bool awaiting_reply_ = false;
   bool closed_ = false;

@@ -25,11 +25,6 @@ constexpr std::string_view kNextPath = "/2018-06-01/runtime/invocation/next";
 constexpr std::string_view kInitErrorPath = "/2018-06-01/runtime/init/error";
 constexpr std::string_view kErrorTypeHeader = "Lambda-Runtime-Function-Error-Type";
 
-// Backoff between attempts when the Runtime API resets or answers 5xx; after
-// the last one the process exits non-zero and Lambda starts a fresh one.
-constexpr std::chrono::milliseconds kBackoff[] = {std::chrono::milliseconds(10), std::chrono::milliseconds(50),
-                                                 std::chrono::milliseconds(250), std::chrono::milliseconds(1000)};
-
 std::string type_name(const std::type_info& type) {
   int status = 0;
   std::unique_ptr<char, void (*)(void*)> name(abi::__cxa_demangle(type.name(), nullptr, nullptr, &status), std::free);
@@ -54,18 +49,19 @@ void fail(std::string_view what) { std::fprintf(stderr, "gust runtime: %.*s\n", 
 
 // Runs `exchange` until it gets an answer that is not a transport failure or
 // a 5xx, backing off in between; nullptr when every attempt failed.
+// After the last attempt the process exits non-zero and Lambda starts a fresh one.
 template <class F>
-const HttpResponse* with_retries(std::string_view what, F&& exchange) {
+const HttpResponse* with_retries(const std::vector<std::chrono::milliseconds>& backoff, std::string_view what, F&& exchange) {
   for (std::size_t attempt = 0;; ++attempt) {
     auto r = exchange();
     std::string problem;
     if (r && (*r)->status < 500) return *r;
     problem = r ? "HTTP " + std::to_string((*r)->status) : r.error().message;
-    if (attempt == std::size(kBackoff)) {
+    if (attempt == backoff.size()) {
       fail(std::string(what) + " failed " + std::to_string(attempt + 1) + " times, last: " + problem + "; exiting");
       return nullptr;
     }
-    std::this_thread::sleep_for(kBackoff[attempt]);
+    std::this_thread::sleep_for(backoff[attempt]);
   }
 }
 
@@ -81,7 +77,7 @@ class ChunkWriter final : public StreamWriter {
 
 class Loop {
  public:
-  explicit Loop(Endpoint endpoint) : client_(std::move(endpoint)) {
+  Loop(Endpoint endpoint, const LoopOptions& options) : options_(options), client_(std::move(endpoint)) {
     ctx_.function_name = env_or_empty("AWS_LAMBDA_FUNCTION_NAME");
     ctx_.function_version = env_or_empty("AWS_LAMBDA_FUNCTION_VERSION");
     ctx_.log_group = env_or_empty("AWS_LAMBDA_LOG_GROUP_NAME");
@@ -102,8 +98,8 @@ class Loop {
       }
     }();
     if (!invoke) return init_error(invoke.error());
-    for (;;) {
-      const HttpResponse* next = with_retries("GET /runtime/invocation/next", [&] { return client_.get(kNextPath); });
+    for (std::uint64_t served = 0; options_.max_invocations == 0 || served < options_.max_invocations; ++served) {
+      const HttpResponse* next = with_retries(options_.backoff, "GET /runtime/invocation/next", [&] { return client_.get(kNextPath); });
       if (next == nullptr) return 1;
       if (next->status != 200) {
         fail("GET /runtime/invocation/next answered HTTP " + std::to_string(next->status) + ": " + std::string(next->body) + "; exiting");
@@ -111,6 +107,7 @@ class Loop {
       }
       if (!serve(*next, *invoke)) return 1;
     }
+    return 0;
   }
 
  private:
@@ -120,7 +117,7 @@ class Loop {
     fail("initialisation failed: " + message);
     const std::string body = error_body(type, message);
     HeaderList headers{{kErrorTypeHeader, type}, {"Content-Type", "application/json"}};
-    with_retries("POST /runtime/init/error", [&] { return client_.post(kInitErrorPath, headers, body); });
+    with_retries(options_.backoff, "POST /runtime/init/error", [&] { return client_.post(kInitErrorPath, headers, body); });
     return 1;
   }
 
@@ -191,14 +188,14 @@ class Loop {
   bool post_response(std::string_view payload) {
     set_path("/response");
     static const HeaderList kNone;
-    return check_post(with_retries("POST /response", [&] { return client_.post(path_, kNone, payload); }), "POST /response");
+    return check_post(with_retries(options_.backoff, "POST /response", [&] { return client_.post(path_, kNone, payload); }), "POST /response");
   }
 
   bool post_error(std::string_view type, std::string_view message) {
     set_path("/error");
     const std::string body = error_body(type, message);
     HeaderList headers{{kErrorTypeHeader, type}, {"Content-Type", "application/json"}};
-    return check_post(with_retries("POST /error", [&] { return client_.post(path_, headers, body); }), "POST /error");
+    return check_post(with_retries(options_.backoff, "POST /error", [&] { return client_.post(path_, headers, body); }), "POST /error");
   }
 
   // Streamed response: the head, then each write as a chunk; a body that
@@ -210,7 +207,7 @@ class Loop {
                                                                      : std::string_view(result.content_type)},
                        {"Trailer", "Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body"}};
     // The head is sent once only: a stream cannot be replayed, so only its start is retried.
-    const HttpResponse* started = with_retries("POST /response (stream)", [&]() -> Result<const HttpResponse*> {
+    const HttpResponse* started = with_retries(options_.backoff, "POST /response (stream)", [&]() -> Result<const HttpResponse*> {
       if (auto r = client_.begin_chunked(path_, headers); !r) return Unexpected{std::move(r).error()};
       static const HttpResponse kStarted{200, {}, {}};
       return &kStarted;
@@ -246,6 +243,7 @@ class Loop {
     return check_post(*done, "POST /response (stream)");
   }
 
+  const LoopOptions& options_;
   RuntimeApiClient client_;
   Context ctx_;
   std::string path_;
@@ -253,13 +251,15 @@ class Loop {
 
 }  // namespace
 
-int run_loop(std::string_view endpoint, const InitFn& init) {
+int run_loop(std::string_view endpoint, const InitFn& init) { return run_loop(endpoint, init, LoopOptions{}); }
+
+int run_loop(std::string_view endpoint, const InitFn& init, const LoopOptions& options) {
   auto resolved = resolve_endpoint(endpoint);
   if (!resolved) {
     fail(resolved.error().describe());
     return 1;
   }
-  Loop loop(std::move(*resolved));
+  Loop loop(std::move(*resolved), options);
   return loop.run(init);
 }
 

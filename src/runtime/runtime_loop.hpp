@@ -7,9 +7,12 @@
 #include <gust/result.hpp>
 #include <gust/stream.hpp>
 
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace gust::runtime {
 
@@ -47,5 +50,15 @@ using InitFn = std::function<Result<InvokeFn>()>;
 // Serves invocations from the Runtime API at `endpoint` ("host:port") until
 // the API becomes unreachable after retries; returns the process exit code.
 int run_loop(std::string_view endpoint, const InitFn& init);
+
+struct LoopOptions {
+  // Pauses between attempts when the Runtime API resets or answers 5xx;
+  // after the last the loop gives up (exit code 1).
+  std::vector<std::chrono::milliseconds> backoff{std::chrono::milliseconds(10), std::chrono::milliseconds(50),
+                                                 std::chrono::milliseconds(250), std::chrono::milliseconds(1000)};
+  // Return 0 after this many invocations (0: never). Tests and benchmarks.
+  std::uint64_t max_invocations = 0;
+};
+int run_loop(std::string_view endpoint, const InitFn& init, const LoopOptions& options);
 
 }  // namespace gust::runtime

@@ -53,7 +53,10 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::start(ChildOptions options) 
   ::close(err[1]);
   std::unique_ptr<ChildProcess> child(new ChildProcess());
   child->pid_ = pid;
-  child->reader_ = std::thread([out = out[0], err = err[0], on_line = std::move(options.on_line)] {
+  // The reader thread also reaps the child: one owner for waitpid, no races.
+  ChildProcess* self = child.get();
+  child->reader_ = std::thread([self, pid, out = out[0], err = err[0], on_line = std::move(options.on_line),
+                                on_exit = std::move(options.on_exit)] {
     std::string pending[2];
     int fds[2] = {out, err};
     char buffer[16384];
@@ -88,20 +91,14 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::start(ChildOptions options) 
         pending[which].erase(0, start);
       }
     }
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    self->exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    self->reaped_ = true;
+    if (on_exit) on_exit(self->exit_status_);
   });
   return child;
-}
-
-bool ChildProcess::running() {
-  if (reaped_) return false;
-  int status = 0;
-  const pid_t r = ::waitpid(pid_, &status, WNOHANG);
-  if (r == pid_) {
-    exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    reaped_ = true;
-    return false;
-  }
-  return r == 0;
 }
 
 long ChildProcess::peak_rss_kib() const {
@@ -118,13 +115,6 @@ void ChildProcess::kill(int signal) {
 }
 
 void ChildProcess::wait() {
-  if (!reaped_) {
-    int status = 0;
-    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-    }
-    exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    reaped_ = true;
-  }
   if (reader_.joinable()) reader_.join();
 }
 

@@ -25,6 +25,9 @@ struct ChildOptions {
   std::string working_directory;
   // Called from the reader thread for each line the child writes (stdout or stderr).
   std::function<void(std::string_view line, bool is_stderr)> on_line;
+  // Called from the reader thread once the child has exited, with its exit
+  // status (the code, or 128 + signal).
+  std::function<void(int status)> on_exit;
 };
 
 class ChildProcess {
@@ -35,8 +38,8 @@ class ChildProcess {
   ChildProcess& operator=(const ChildProcess&) = delete;
 
   pid_t pid() const { return pid_; }
-  // True until the child has exited (reaps it without blocking).
-  bool running();
+  // True until the child has exited.
+  bool running() const { return !reaped_; }
   // The exit status once it has exited: the code, or 128 + signal.
   int exit_status() const { return exit_status_; }
   // Peak resident memory (VmHWM) in KiB; 0 when unknown.
@@ -48,7 +51,7 @@ class ChildProcess {
  private:
   ChildProcess() = default;
   pid_t pid_ = -1;
-  int exit_status_ = -1;
+  std::atomic<int> exit_status_{-1};
   std::atomic<bool> reaped_{false};
   std::thread reader_;
 };

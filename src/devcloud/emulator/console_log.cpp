@@ -1,0 +1,68 @@
+#include "devcloud/emulator/console_log.hpp"
+
+#include "devcloud/emulator/pricing.hpp"
+
+#include <fmt/format.h>
+
+#include <functional>
+
+namespace gust::devcloud {
+namespace {
+
+constexpr std::string_view kPalette[] = {"\x1b[36m", "\x1b[35m", "\x1b[33m", "\x1b[32m", "\x1b[34m", "\x1b[96m", "\x1b[95m", "\x1b[93m"};
+
+std::string_view colour_of(std::string_view id) { return kPalette[std::hash<std::string_view>{}(id) % std::size(kPalette)]; }
+
+}  // namespace
+
+std::string report_line(const FunctionConfig& fn, const InvokeResult& r) {
+  std::string line = fmt::format("REPORT RequestId: {}\tDuration: {:.2f} ms\tBilled Duration: {} ms\tMemory Size: {} MB\tMax Memory Used: {} MB",
+                                 r.request_id, r.duration.count() / 1000.0, billed_duration(r.duration).count(), fn.memory_mb,
+                                 (r.max_memory_kib + 1023) / 1024);
+  if (r.init_duration) line += fmt::format("\tInit Duration: {:.2f} ms", r.init_duration->count() / 1000.0);
+  if (r.status == InvokeResult::Status::timed_out) line += "\tStatus: timeout";
+  if (r.status == InvokeResult::Status::crashed || r.status == InvokeResult::Status::init_error) line += "\tStatus: error";
+  line += fmt::format("\tCost: {} ({} MB {})", format_cost(invocation_cost(r.duration, fn.memory_mb, fn.architecture)),
+                      fn.memory_mb, fn.architecture);
+  return line;
+}
+
+ConsoleLog::ConsoleLog(std::FILE* out, bool colour) : out_(out), colour_(colour) {}
+
+void ConsoleLog::line(const FunctionConfig& fn, std::string_view text, bool dim) {
+  std::lock_guard lock(mutex_);
+  if (colour_) {
+    fmt::print(out_, "{}{}\x1b[0m {}{}{}\n", colour_of(fn.id), fn.id, dim ? "\x1b[2m" : "", text, dim ? "\x1b[0m" : "");
+  } else {
+    fmt::print(out_, "{} {}\n", fn.id, text);
+  }
+  std::fflush(out_);
+}
+
+void ConsoleLog::start(const FunctionConfig& fn, std::string_view request_id) {
+  line(fn, fmt::format("START RequestId: {} Version: $LATEST", request_id), true);
+}
+
+void ConsoleLog::output(const FunctionConfig& fn, std::string_view request_id, std::string_view text) {
+  line(fn, request_id.empty() ? std::string(text) : fmt::format("[{}] {}", request_id.substr(0, 8), text), false);
+}
+
+void ConsoleLog::end(const FunctionConfig& fn, const InvokeResult& r) {
+  if (r.status == InvokeResult::Status::throttled) {
+    line(fn, fmt::format("THROTTLED RequestId: {} ({})", r.request_id, r.error_message), false);
+    return;
+  }
+  if (r.status != InvokeResult::Status::success) {
+    line(fn, fmt::format("RequestId: {} Error: {}{}{}", r.request_id, r.error_type, r.error_message.empty() ? "" : ": ", r.error_message), false);
+  }
+  line(fn, fmt::format("END RequestId: {}", r.request_id), true);
+  line(fn, report_line(fn, r), true);
+}
+
+void ConsoleLog::note(std::string_view text) {
+  std::lock_guard lock(mutex_);
+  fmt::print(out_, "{}{}{}\n", colour_ ? "\x1b[1m" : "", text, colour_ ? "\x1b[0m" : "");
+  std::fflush(out_);
+}
+
+}  // namespace gust::devcloud
