@@ -71,7 +71,9 @@ struct RuntimeApiServer::Impl {
   std::unique_ptr<http::Server> server;
 
   mutable std::mutex mu;
-  mutable std::condition_variable changed;
+  mutable std::condition_variable changed;  // first poll, init error
+  std::condition_variable reaper_cv;
+  Clock::time_point reaper_wakes_at = Clock::time_point::max();
   std::deque<std::shared_ptr<Job>> queued;
   std::map<std::string, std::shared_ptr<Job>, std::less<>> running;
   std::deque<http::Responder> pollers;
@@ -104,7 +106,6 @@ struct RuntimeApiServer::Impl {
     if (job->handed_out != Clock::time_point{})
       job->outcome.duration = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - job->handed_out);
     out.emplace_back(std::move(job->done), std::move(job->outcome));
-    changed.notify_all();
   }
 
   static void run(Completions& done) {
@@ -118,7 +119,9 @@ struct RuntimeApiServer::Impl {
     job->handed_out = Clock::now();
     job->deadline = job->handed_out + inv.timeout;
     running.emplace(job->outcome.request_id, job);
-    changed.notify_all();
+    // Wake the reaper only when this deadline comes before the one it sleeps
+    // towards: a wake-up per invocation would cost two context switches.
+    if (job->deadline < reaper_wakes_at) reaper_cv.notify_one();
     auto deadline_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                            (std::chrono::system_clock::now() + inv.timeout).time_since_epoch())
                            .count();
@@ -135,8 +138,10 @@ struct RuntimeApiServer::Impl {
   void on_next(http::Responder reply) {
     std::unique_lock lock(mu);
     ++polls;
-    if (!first_poll) first_poll = Clock::now();
-    changed.notify_all();
+    if (!first_poll) {
+      first_poll = Clock::now();
+      changed.notify_all();
+    }
     if (faults_left > 0) {
       --faults_left;
       const int status = fault_status;
@@ -209,6 +214,7 @@ struct RuntimeApiServer::Impl {
       e.body = std::move(req.body);
       read_error(e.body, req.headers.get("Lambda-Runtime-Function-Error-Type").value_or(""), e.error_type, e.error_message);
       init = e;
+      changed.notify_all();
       fail_everything(InvocationOutcome::Status::init_error, e.error_type, e.error_message, done);
     }
     run(done);
@@ -275,11 +281,13 @@ struct RuntimeApiServer::Impl {
     while (!stopping) {
       auto next = Clock::time_point::max();
       for (auto& [id, job] : running) next = std::min(next, job->deadline);
+      reaper_wakes_at = next;
       if (next == Clock::time_point::max()) {
-        changed.wait(lock);
+        reaper_cv.wait(lock);
       } else {
-        changed.wait_until(lock, next);
+        reaper_cv.wait_until(lock, next);
       }
+      reaper_wakes_at = Clock::time_point::min();  // awake: no need to be woken
       Completions done;
       const auto now = Clock::now();
       std::vector<std::shared_ptr<Job>> expired;
@@ -401,6 +409,7 @@ void RuntimeApiServer::stop() {
     if (impl_->stopping) return;
     impl_->stopping = true;
     impl_->changed.notify_all();
+    impl_->reaper_cv.notify_all();
   }
   if (impl_->reaper.joinable()) impl_->reaper.join();
   impl_->server->stop();

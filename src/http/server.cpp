@@ -9,6 +9,8 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <fcntl.h>
+
 #include <atomic>
 #include <future>
 #include <map>
@@ -120,8 +122,22 @@ class Session : public std::enable_shared_from_this<Session> {
     bhttp::async_read_header(socket_, buffer_, *parser_, [self](beast::error_code ec, std::size_t) { self->on_head(ec); });
   }
 
+  // A request that does not parse gets a 400 (431 for oversized headers), then the connection closes.
+  void reject_malformed(beast::error_code ec) {
+    keep_alive_ = false;
+    awaiting_reply_ = true;
+    if (ec == bhttp::error::header_limit) return reply({431, {}, "request header fields too large"});
+    reply({400, {}, "malformed HTTP request: " + ec.message()});
+  }
+
+  static bool is_parse_error(beast::error_code ec) {
+    return ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() && ec != bhttp::error::end_of_stream &&
+           ec != bhttp::error::partial_message && ec != bhttp::error::need_more;
+  }
+
   void on_head(beast::error_code ec) {
     if (ec == bhttp::error::body_limit) return reject_too_large();
+    if (is_parse_error(ec)) return reject_malformed(ec);
     if (ec) return close();
     const auto& h = parser_->get();
     request_ = ServerRequest{};
@@ -196,6 +212,7 @@ void Server::Impl::accept() {
   acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
     if (ec || stopped) return;
     socket.set_option(tcp::no_delay(true), ec);
+    ::fcntl(socket.native_handle(), F_SETFD, FD_CLOEXEC);
     auto session = std::make_shared<Session>(*this, std::move(socket), next_id++);
     sessions.emplace(next_id - 1, session);
     session->start();
@@ -247,6 +264,9 @@ Result<std::unique_ptr<Server>> Server::start(ServerOptions options, ServerHandl
     return unexpected(ErrorCode::unavailable, "cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " + ec.message(),
                       "server");
   }
+  // Children the local cloud spawns (runtimes) must not inherit the listener:
+  // it would keep accepting connections for them after we stop.
+  ::fcntl(impl->acceptor.native_handle(), F_SETFD, FD_CLOEXEC);
   impl->port = impl->acceptor.local_endpoint().port();
   impl->options = std::move(options);
   impl->handlers = std::move(handlers);

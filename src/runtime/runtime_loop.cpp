@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <thread>
 #include <typeinfo>
@@ -133,11 +134,7 @@ class Loop {
     ctx_.trace_id.assign(next.header("Lambda-Runtime-Trace-Id"));
     ctx_.client_context.assign(next.header("Lambda-Runtime-Client-Context"));
     ctx_.cognito_identity.assign(next.header("Lambda-Runtime-Cognito-Identity"));
-    if (ctx_.trace_id.empty()) {
-      ::unsetenv("_X_AMZN_TRACE_ID");
-    } else {
-      ::setenv("_X_AMZN_TRACE_ID", ctx_.trace_id.c_str(), 1);
-    }
+    set_trace_env(ctx_.trace_id);
     // The event is read in place from the client's body buffer: nothing
     // reuses it before this invocation's response is posted.
     const std::string_view event = next.body;
@@ -168,6 +165,31 @@ class Loop {
       case InvocationResult::Status::streaming: return post_stream(result);
     }
     return true;
+  }
+
+  // _X_AMZN_TRACE_ID for the invocation. Not setenv: glibc never frees the
+  // strings setenv makes, so a new trace id per invocation would leak ~100
+  // bytes each time. One buffer handed to putenv is rewritten in place.
+  void set_trace_env(std::string_view trace) {
+    static constexpr std::string_view kName = "_X_AMZN_TRACE_ID=";
+    if (trace.empty()) {
+      if (trace_env_set_) ::unsetenv("_X_AMZN_TRACE_ID");
+      trace_env_set_ = false;
+      return;
+    }
+    const std::size_t need = kName.size() + trace.size() + 1;
+    if (need > trace_env_capacity_) {
+      // The old buffer may still be in environ; it is kept alive (grows only, so rarely).
+      retired_trace_envs_.push_back(std::move(trace_env_));
+      trace_env_capacity_ = need < 256 ? 256 : need * 2;
+      trace_env_ = std::make_unique<char[]>(trace_env_capacity_);
+      std::memcpy(trace_env_.get(), kName.data(), kName.size());
+      trace_env_set_ = false;
+    }
+    std::memcpy(trace_env_.get() + kName.size(), trace.data(), trace.size());
+    trace_env_[kName.size() + trace.size()] = '\0';
+    if (!trace_env_set_) ::putenv(trace_env_.get());
+    trace_env_set_ = true;
   }
 
   void set_path(std::string_view what) {
@@ -247,6 +269,10 @@ class Loop {
   RuntimeApiClient client_;
   Context ctx_;
   std::string path_;
+  std::unique_ptr<char[]> trace_env_;
+  std::size_t trace_env_capacity_ = 0;
+  bool trace_env_set_ = false;
+  std::vector<std::unique_ptr<char[]>> retired_trace_envs_;
 };
 
 }  // namespace

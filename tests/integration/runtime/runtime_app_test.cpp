@@ -1,8 +1,11 @@
 // The runtime as a real process: the statically linked test app serves our
 // Runtime API server over loopback, in the normal root and in an empty one.
 #include "devcloud/runtime_api_server.hpp"
+#include "test_process.hpp"
 
 #include <gust/value.hpp>
+
+#include <fmt/format.h>
 
 #include <gtest/gtest.h>
 
@@ -20,8 +23,6 @@
 #include <thread>
 #include <vector>
 
-extern char** environ;
-
 namespace gust {
 namespace {
 
@@ -30,65 +31,8 @@ using namespace std::chrono_literals;
 using devcloud::InvocationOutcome;
 using devcloud::RuntimeApiServer;
 using Status = InvocationOutcome::Status;
-
-// A child process, killed by pid if still running at the end.
-class Child {
- public:
-  Child(const std::vector<std::string>& argv, const std::vector<std::pair<std::string, std::string>>& env, const std::string& log) {
-    std::vector<std::string> vars;
-    for (char** e = environ; *e != nullptr; ++e) {
-      std::string_view kv = *e;
-      bool overridden = false;
-      for (const auto& [k, v] : env) overridden |= kv.starts_with(k + "=");
-      if (!overridden) vars.emplace_back(kv);
-    }
-    for (const auto& [k, v] : env) vars.push_back(k + "=" + v);
-    std::vector<char*> cargv, cenv;
-    for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
-    cargv.push_back(nullptr);
-    for (auto& v : vars) cenv.push_back(v.data());
-    cenv.push_back(nullptr);
-    pid_ = fork();
-    if (pid_ == 0) {
-      FILE* out = std::fopen(log.c_str(), "w");
-      if (out != nullptr) {
-        dup2(fileno(out), STDOUT_FILENO);
-        dup2(fileno(out), STDERR_FILENO);
-      }
-      execvpe(cargv[0], cargv.data(), cenv.data());
-      _exit(127);
-    }
-  }
-  ~Child() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  // The exit code, or -1 when still running after `timeout` (then it is killed).
-  int wait(std::chrono::milliseconds timeout) {
-    const auto end = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < end) {
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      }
-      std::this_thread::sleep_for(5ms);
-    }
-    return -1;
-  }
-
- private:
-  pid_t pid_ = -1;
-};
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::Child;
+using testing::read_file;
 
 std::string http_event(std::string_view method, std::string_view path, std::string_view route, std::string_view params) {
   return fmt::format(R"({{"version":"2.0","routeKey":"{0} {2}","rawPath":"{1}","rawQueryString":"","headers":{{"host":"localhost"}},)"

@@ -1,0 +1,103 @@
+#pragma once
+// A thin SQLite 3 wrapper for the local services: one connection per service
+// database, WAL journal, cached prepared statements, RAII transactions.
+//
+// Durability: WAL with synchronous=NORMAL. A committed transaction is in the
+// WAL file before the call returns, so it survives kill -9 of the process
+// (the OS holds it); only a power cut may lose the last commits. That is the
+// promise the local cloud makes (docs/local-cloud.md), at a fraction of
+// synchronous=FULL's fsync per write.
+//
+// Not thread-safe by itself: each service guards its Db with a mutex.
+// Failures throw SqliteError; services turn it into a 500 InternalFailure.
+
+#include <gust/result.hpp>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace gust::localaws {
+
+class SqliteError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// One prepared statement. Bind indices start at 1, columns at 0.
+class Stmt {
+ public:
+  Stmt() = default;
+  Stmt(sqlite3* db, std::string_view sql);
+  ~Stmt();
+  Stmt(Stmt&& other) noexcept : db_(other.db_), stmt_(other.stmt_) { other.stmt_ = nullptr; }
+  Stmt& operator=(Stmt&&) = delete;
+  Stmt(const Stmt&) = delete;
+
+  Stmt& bind(int index, std::int64_t value);
+  Stmt& bind(int index, double value);
+  Stmt& bind_text(int index, std::string_view value);
+  Stmt& bind_blob(int index, std::string_view value);
+  Stmt& bind_null(int index);
+
+  // Steps once: true when a row is ready, false when done.
+  bool step();
+  // Runs to completion (INSERT/UPDATE/DELETE).
+  void run();
+  void reset();
+
+  std::int64_t column_int(int index) const;
+  double column_double(int index) const;
+  std::string column_text(int index) const;  // text or blob bytes
+  bool column_is_null(int index) const;
+
+ private:
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+class Db {
+ public:
+  // Opens (creating) `path` in WAL mode and runs `schema` (CREATE ... IF NOT EXISTS).
+  static Result<std::unique_ptr<Db>> open(const std::string& path, std::string_view schema);
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  void exec(std::string_view sql);
+  // A statement prepared once and kept: reset with bindings cleared on each
+  // use. `sql` must be a string literal (its address is the cache key).
+  Stmt& stmt(const char* sql);
+  std::int64_t changes() const;
+  const std::string& path() const { return path_; }
+
+ private:
+  Db() = default;
+  sqlite3* db_ = nullptr;
+  std::string path_;
+  std::map<const char*, std::unique_ptr<Stmt>> cache_;
+  friend class Transaction;
+};
+
+// BEGIN IMMEDIATE on construction; ROLLBACK unless commit() was called.
+class Transaction {
+ public:
+  explicit Transaction(Db& db);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit();
+
+ private:
+  Db& db_;
+  bool done_ = false;
+};
+
+}  // namespace gust::localaws

@@ -1,0 +1,47 @@
+// The app `gust dev` is tested on: one route per behaviour under test.
+#include <gust/gust.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
+int main(int argc, char** argv) {
+  gust::App app{"devtest"};
+
+  app.get("/version", [](const gust::Request&) { return gust::Response::text("v1"); });
+
+  app.get("/hello/{name}", [](const gust::Request& req) {
+    return gust::Response::text(fmt::format("hello, {}! q={}", req.param("name"), req.query("q").value_or("-")));
+  });
+
+  // Echoes the body with its content type: binary bodies travel base64 both ways.
+  app.post("/echo", [](const gust::Request& req) {
+    const std::string type(req.header("content-type").value_or("application/octet-stream"));
+    if (req.body_was_base64()) return gust::Response::binary(req.body(), type);
+    return gust::Response::text(req.body(), 200, type);
+  });
+
+  app.get("/cookies", [](const gust::Request& req) {
+    gust::Response r = gust::Response::text(fmt::format("session={}", req.cookie("session").value_or("none")));
+    r.cookie("a", "1").cookie("b", "2");
+    return r;
+  });
+
+  app.get("/files/{path+}", [](const gust::Request& req) { return gust::Response::text(std::string(req.param("path"))); });
+
+  app.get("/slow", [](const gust::Request&) {
+    std::this_thread::sleep_for(std::chrono::seconds(5));
+    return gust::Response::text("too late");
+  }).timeout(std::chrono::seconds(1));
+
+  app.get("/crash", [](const gust::Request&) -> gust::Response { std::abort(); });
+
+  app.get("/busy", [](const gust::Request&) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(800));
+    return gust::Response::text("done");
+  }).reserved_concurrency(1);
+
+  app.get("/throw", [](const gust::Request&) -> gust::Response { throw std::runtime_error("handler failed"); });
+
+  return app.run(argc, argv);
+}

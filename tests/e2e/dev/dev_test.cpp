@@ -1,0 +1,331 @@
+// `gust dev` as a user runs it: started on a free loopback port, driven with
+// raw HTTP (so malformed requests can be sent too), the AWS CLI, edits on
+// disk and SIGINT. Every loop here is bounded in count and time.
+#include "devcloud/emulator/child_process.hpp"
+#include "project/process.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include <arpa/inet.h>
+#include <csignal>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <mutex>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+namespace gust {
+namespace {
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using namespace std::chrono_literals;
+
+struct HttpReply {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names; repeated ones joined with "\n"
+  std::string body;
+};
+
+// Sends raw bytes to 127.0.0.1:port and reads until the server closes or `count` responses are complete.
+std::string raw_exchange(int port, std::string_view raw, std::chrono::milliseconds timeout = 10s) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  timeval tv{static_cast<time_t>(timeout.count() / 1000), static_cast<suseconds_t>((timeout.count() % 1000) * 1000)};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string out;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+    for (std::size_t sent = 0; sent < raw.size();) {
+      const ssize_t n = ::send(fd, raw.data() + sent, raw.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) break;
+      sent += static_cast<std::size_t>(n);
+    }
+    char buffer[65536];
+    for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) out.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+
+std::vector<HttpReply> parse_replies(std::string_view raw) {
+  std::vector<HttpReply> out;
+  while (!raw.empty()) {
+    const auto head_end = raw.find("\r\n\r\n");
+    if (head_end == std::string_view::npos) break;
+    HttpReply r;
+    std::istringstream head{std::string(raw.substr(0, head_end))};
+    std::string line;
+    std::getline(head, line);
+    r.status = std::stoi(line.substr(9, 3));
+    while (std::getline(head, line)) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      const auto colon = line.find(':');
+      if (colon == std::string::npos) continue;
+      std::string name = line.substr(0, colon);
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      std::string value = line.substr(colon + 1);
+      while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+      auto& slot = r.headers[name];
+      slot = slot.empty() ? value : slot + "\n" + value;
+    }
+    const std::size_t length = r.headers.contains("content-length") ? std::stoul(r.headers["content-length"]) : 0;
+    r.body = std::string(raw.substr(head_end + 4, length));
+    raw.remove_prefix(std::min(raw.size(), head_end + 4 + length));
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+HttpReply request(int port, std::string_view method, std::string_view target, std::string_view body = {},
+                  std::vector<std::string> headers = {}) {
+  std::string raw = fmt::format("{} {} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n", method, target, body.size());
+  for (const auto& h : headers) raw += h + "\r\n";
+  raw += "\r\n";
+  raw += body;
+  auto replies = parse_replies(raw_exchange(port, raw));
+  return replies.empty() ? HttpReply{} : replies.front();
+}
+
+// One `gust dev` for the whole suite: building the app is the slow part.
+class Dev : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    root_ = fs::temp_directory_path() / fmt::format("gust-dev-test-{}", ::getpid());
+    fs::remove_all(root_);
+    fs::create_directories(root_);
+    fs::copy(fs::path(GUST_SOURCE_DIR) / "tests/e2e/dev/app", root_ / "app", fs::copy_options::recursive);
+    devcloud::ChildOptions options;
+    options.argv = {(fs::path(GUST_BINARY_DIR) / "bin" / "gust").string(), "dev", (root_ / "app").string(), "--port", "0"};
+    for (char** e = environ; *e != nullptr; ++e) {
+      std::string_view kv(*e);
+      const auto eq = kv.find('=');
+      options.env.emplace_back(std::string(kv.substr(0, eq)), std::string(kv.substr(eq + 1)));
+    }
+    options.on_line = [](std::string_view line, bool) {
+      std::lock_guard lock(mutex_);
+      output_ += std::string(line) + "\n";
+      changed_.notify_all();
+    };
+    auto started = devcloud::ChildProcess::start(std::move(options));
+    ASSERT_TRUE(started) << started.error().describe();
+    dev_ = std::move(*started);
+    ASSERT_TRUE(wait_for_output(std::regex("Ctrl-C stops"), 300s)) << output();
+    std::smatch m;
+    const std::string text = output();
+    std::regex_search(text, m, std::regex("serving on http://127\\.0\\.0\\.1:([0-9]+)"));
+    port_ = std::stoi(m[1]);
+  }
+  static void TearDownTestSuite() {
+    if (dev_ && dev_->running()) {
+      dev_->kill(SIGKILL);
+    }
+    dev_.reset();
+    fs::remove_all(root_);
+  }
+
+  static std::string output() {
+    std::lock_guard lock(mutex_);
+    return output_;
+  }
+  static bool wait_for_output(const std::regex& pattern, std::chrono::seconds timeout, std::size_t from = 0) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, timeout, [&] { return std::regex_search(output_.substr(std::min(from, output_.size())), pattern); });
+  }
+  static std::size_t output_size() {
+    std::lock_guard lock(mutex_);
+    return output_.size();
+  }
+  // Processes running a snapshot of the test app's binary.
+  static std::vector<int> instance_pids() {
+    std::vector<int> out;
+    const std::string bin_dir = (root_ / "app" / ".gust" / "dev" / "bin").string();
+    for (const auto& entry : fs::directory_iterator("/proc")) {
+      const std::string name = entry.path().filename().string();
+      if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+      std::error_code ec;
+      const auto exe = fs::read_symlink(entry.path() / "exe", ec);
+      if (!ec && exe.string().starts_with(bin_dir)) out.push_back(std::stoi(name));
+    }
+    return out;
+  }
+
+  static inline fs::path root_;
+  static inline std::unique_ptr<devcloud::ChildProcess> dev_;
+  static inline int port_ = 0;
+  static inline std::mutex mutex_;
+  static inline std::condition_variable changed_;
+  static inline std::string output_;
+};
+
+TEST_F(Dev, StartUpListsEveryRouteWithItsUrl) {
+  const std::string text = output();
+  EXPECT_THAT(text, HasSubstr(fmt::format("GET     http://127.0.0.1:{}/hello/{{name}}  -> get-hello-name", port_)));
+  EXPECT_THAT(text, HasSubstr("aws lambda invoke --endpoint-url"));
+  EXPECT_THAT(text, HasSubstr("state in"));
+}
+
+TEST_F(Dev, RoutesWithParamsQueryAndGreedyPaths) {
+  auto r = request(port_, "GET", "/hello/ada?q=x+y");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "hello, ada! q=x y");
+  EXPECT_EQ(request(port_, "GET", "/files/a/b/c.txt").body, "a/b/c.txt");
+  auto missing = request(port_, "GET", "/nothing");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.body, R"({"message":"Not Found"})");
+}
+
+TEST_F(Dev, KeepAliveAndPipelinedRequestsAreAnsweredInOrder) {
+  const std::string two = "GET /hello/one HTTP/1.1\r\nHost: x\r\n\r\nGET /hello/two HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  auto replies = parse_replies(raw_exchange(port_, two));
+  ASSERT_EQ(replies.size(), 2u);
+  EXPECT_THAT(replies[0].body, HasSubstr("hello, one!"));
+  EXPECT_THAT(replies[1].body, HasSubstr("hello, two!"));
+}
+
+TEST_F(Dev, BinaryBodiesRoundTrip) {
+  std::string bytes;
+  for (int i = 0; i < 256; ++i) bytes += static_cast<char>(i);
+  auto r = request(port_, "POST", "/echo", bytes, {"Content-Type: application/octet-stream"});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, bytes);
+  EXPECT_EQ(r.headers["content-type"], "application/octet-stream");
+}
+
+TEST_F(Dev, LargeBodiesUpToTheLimitAndBeyond) {
+  const std::string large(4 * 1024 * 1024, 'x');
+  auto r = request(port_, "POST", "/echo", large, {"Content-Type: text/plain"});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body.size(), large.size());
+  const std::string too_large(11 * 1024 * 1024, 'y');
+  EXPECT_EQ(request(port_, "POST", "/echo", too_large, {"Content-Type: text/plain"}).status, 413);
+  EXPECT_EQ(request(port_, "GET", "/hello/still-up").status, 200);
+}
+
+TEST_F(Dev, CookiesGoBothWays) {
+  auto r = request(port_, "GET", "/cookies", {}, {"Cookie: session=s1; other=o"});
+  EXPECT_EQ(r.body, "session=s1");
+  EXPECT_EQ(r.headers["set-cookie"], "a=1; Path=/; Secure; HttpOnly; SameSite=Lax\nb=2; Path=/; Secure; HttpOnly; SameSite=Lax");
+}
+
+TEST_F(Dev, AHandlerPastItsTimeoutIsKilledAnd503) {
+  const auto from = output_size();
+  const auto started = std::chrono::steady_clock::now();
+  auto r = request(port_, "GET", "/slow");
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(r.body, R"({"message":"Service Unavailable"})");
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 4s);
+  EXPECT_TRUE(wait_for_output(std::regex("Task timed out after 1.00 seconds"), 5s, from)) << output().substr(from);
+}
+
+TEST_F(Dev, ACrashingHandlerGets500AndTheNextRequestAFreshInstance) {
+  const auto from = output_size();
+  auto r = request(port_, "GET", "/crash");
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(r.body, R"({"message":"Internal Server Error"})");
+  EXPECT_TRUE(wait_for_output(std::regex("Runtime exited with error: signal 6"), 5s, from)) << output().substr(from);
+  EXPECT_EQ(request(port_, "GET", "/crash").status, 500) << "a replaced instance serves (and crashes) again";
+}
+
+TEST_F(Dev, AThrowingHandlerIs500) {
+  EXPECT_EQ(request(port_, "GET", "/throw").status, 500);
+}
+
+TEST_F(Dev, ConcurrencyAboveTheLimitIsThrottled) {
+  std::vector<std::future<HttpReply>> calls;
+  for (int i = 0; i < 4; ++i) calls.push_back(std::async(std::launch::async, [] { return request(port_, "GET", "/busy"); }));
+  int ok = 0, throttled = 0;
+  for (auto& c : calls) {
+    const auto r = c.get();
+    ok += r.status == 200;
+    throttled += r.status == 429;
+  }
+  EXPECT_GE(ok, 1);
+  EXPECT_GE(throttled, 1);
+  EXPECT_EQ(ok + throttled, 4);
+}
+
+TEST_F(Dev, MalformedRequestsGet400AndTheServerCarriesOn) {
+  const auto raw = raw_exchange(port_, "THIS IS NOT HTTP\r\n\r\n", 5s);
+  EXPECT_THAT(raw, HasSubstr("400")) << raw;
+  const auto bad_header = raw_exchange(port_, "GET /hello/x HTTP/1.1\r\nHost x\r\n\r\n", 5s);
+  EXPECT_THAT(bad_header, HasSubstr("400")) << bad_header;
+  EXPECT_EQ(request(port_, "GET", "/hello/fine").status, 200);
+}
+
+TEST_F(Dev, AwsCliInvokesThroughTheLambdaApi) {
+  const project::ProcessOptions creds{.extra_env = {{"AWS_ACCESS_KEY_ID", "local"}, {"AWS_SECRET_ACCESS_KEY", "local"}, {"AWS_PAGER", ""}},
+                                      .timeout = 60s};
+  auto version = project::run_process({"aws", "--version"}, creds);
+  ASSERT_TRUE(version) << "the AWS CLI is not installed: " << version.error().describe();
+  // CLI v2 base64-decodes --payload unless told otherwise; v1 sends it as it is.
+  const bool v2 = (version->out + version->err).find("aws-cli/2") != std::string::npos;
+  const fs::path out = root_ / "out.json";
+  std::vector<std::string> argv = {"aws", "lambda", "invoke", "--endpoint-url", fmt::format("http://127.0.0.1:{}", port_), "--region",
+                                   "us-east-1", "--function-name", "get-version", "--payload",
+                                   R"({"version":"2.0","rawPath":"/version","requestContext":{"http":{"method":"GET"}}})", out.string()};
+  if (v2) argv.insert(argv.end() - 1, {"--cli-binary-format", "raw-in-base64-out"});
+  auto r = project::run_process(argv, creds);
+  ASSERT_TRUE(r) << r.error().describe();
+  ASSERT_EQ(r->exit_code, 0) << r->out << r->err;
+  EXPECT_THAT(r->out, HasSubstr("\"StatusCode\": 200"));
+  std::stringstream body;
+  body << std::ifstream(out).rdbuf();
+  EXPECT_THAT(body.str(), HasSubstr("\"statusCode\":200"));
+  EXPECT_THAT(body.str(), HasSubstr("v"));
+
+  auto failing = project::run_process({"aws", "lambda", "invoke", "--endpoint-url", fmt::format("http://127.0.0.1:{}", port_), "--region",
+                                       "us-east-1", "--function-name", "get-throw", out.string()},
+                                      creds);
+  ASSERT_TRUE(failing);
+  EXPECT_EQ(failing->exit_code, 0) << failing->err;
+  EXPECT_THAT(failing->out, HasSubstr("\"FunctionError\": \"Unhandled\""));
+
+  auto missing = project::run_process({"aws", "lambda", "invoke", "--endpoint-url", fmt::format("http://127.0.0.1:{}", port_), "--region",
+                                       "us-east-1", "--function-name", "nope", out.string()},
+                                      creds);
+  ASSERT_TRUE(missing);
+  EXPECT_NE(missing->exit_code, 0);
+  EXPECT_THAT(missing->err, HasSubstr("ResourceNotFoundException"));
+}
+
+// Runs last (the Z): it edits the app and finally stops gust dev.
+TEST_F(Dev, ZReloadsOnSaveKeepsServingOnBrokenBuildsAndStopsCleanly) {
+  const fs::path main = root_ / "app" / "main.cpp";
+  std::stringstream source;
+  source << std::ifstream(main).rdbuf();
+  const std::string original = source.str();
+  auto edited = original;
+  edited.replace(edited.find("\"v1\""), 4, "\"v2\"");
+  auto from = output_size();
+  std::ofstream(main) << edited;
+  ASSERT_TRUE(wait_for_output(std::regex("reloaded in [0-9]+ ms"), 300s, from)) << output().substr(from);
+  EXPECT_EQ(request(port_, "GET", "/version").body, "v2");
+
+  from = output_size();
+  std::ofstream(main) << edited + "\nthis does not compile;\n";
+  ASSERT_TRUE(wait_for_output(std::regex("the build failed; still serving the last good build"), 300s, from)) << output().substr(from);
+  EXPECT_TRUE(wait_for_output(std::regex("this does not compile"), 10s, from)) << "the compiler's words reach the user";
+  EXPECT_EQ(request(port_, "GET", "/version").body, "v2");
+
+  ASSERT_FALSE(instance_pids().empty());
+  dev_->kill(SIGINT);
+  for (int i = 0; i < 300 && dev_->running(); ++i) std::this_thread::sleep_for(100ms);
+  ASSERT_FALSE(dev_->running()) << "gust dev did not stop on SIGINT";
+  EXPECT_EQ(dev_->exit_status(), 0);
+  EXPECT_TRUE(instance_pids().empty()) << "gust dev left function processes behind";
+}
+
+}  // namespace
+}  // namespace gust
