@@ -106,9 +106,9 @@ void Db::exec(std::string_view sql) {
   }
 }
 
-Stmt& Db::stmt(const char* sql) {
+Stmt& Db::stmt(std::string_view sql) {
   auto it = cache_.find(sql);
-  if (it == cache_.end()) it = cache_.emplace(sql, std::make_unique<Stmt>(db_, sql)).first;
+  if (it == cache_.end()) it = cache_.emplace(std::string(sql), std::make_unique<Stmt>(db_, sql)).first;
   it->second->reset();
   return *it->second;
 }

@@ -72,9 +72,9 @@ class Db {
   Db& operator=(const Db&) = delete;
 
   void exec(std::string_view sql);
-  // A statement prepared once and kept: reset with bindings cleared on each
-  // use. `sql` must be a string literal (its address is the cache key).
-  Stmt& stmt(const char* sql);
+  // A statement prepared once and kept (keyed by its text): reset, with
+  // bindings cleared, on each use. Finish with one before asking for it again.
+  Stmt& stmt(std::string_view sql);
   std::int64_t changes() const;
   const std::string& path() const { return path_; }
 
@@ -82,7 +82,7 @@ class Db {
   Db() = default;
   sqlite3* db_ = nullptr;
   std::string path_;
-  std::map<const char*, std::unique_ptr<Stmt>> cache_;
+  std::map<std::string, std::unique_ptr<Stmt>, std::less<>> cache_;
   friend class Transaction;
 };
 
