@@ -7,6 +7,7 @@ Command build_command();
 Command manifest_command();
 Command invoke_command();
 Command dev_command();
+Command trigger_command();
 
 const std::vector<Command>& command_table() {
   static const std::vector<Command> table = {
@@ -15,6 +16,7 @@ const std::vector<Command>& command_table() {
       manifest_command(),
       invoke_command(),
       dev_command(),
+      trigger_command(),
   };
   return table;
 }

@@ -27,4 +27,6 @@ taskset -c 0 "$b/runtime_bench" --invocations "$invocations" \
   "c-raw-loop=$b/runtime_raw_loop#echo" \
   "gust-loop=$b/runtime_gust_loop#echo" \
   "gust-hello=$b/runtime_bench_app@get-hello-name#hello" \
-  "gust-echo=$b/runtime_bench_app@post-echo#echo"
+  "gust-echo=$b/runtime_bench_app@post-echo#echo" \
+  "c-raw-again=$b/runtime_raw_loop#echo"
+echo "(c-raw-again repeats the baseline last: the spread between the two C rows is the noise of this machine)"

@@ -40,8 +40,8 @@ struct Spec {
 
 struct Figures {
   double cold_next_ms = 0, cold_response_ms = 0;
-  double p50_1k = 0, p99_1k = 0, rate_1k = 0;
-  double p50_100k = 0, p99_100k = 0, rate_100k = 0;
+  double p50_1k = 0, p99_1k = 0, rate_1k = 0, cpu_1k = 0;
+  double p50_100k = 0, p99_100k = 0, rate_100k = 0, cpu_100k = 0;
   double rss_early_mb = 0, rss_peak_mb = 0;
 };
 
@@ -101,6 +101,14 @@ class Process {
   ~Process() {
     kill(pid_, SIGKILL);
     waitpid(pid_, nullptr, 0);
+  }
+  // CPU time the runtime process has used, in ns (/proc/PID/schedstat):
+  // its own cost per invocation, free of the harness's.
+  double cpu_ns() const {
+    std::ifstream stat("/proc/" + std::to_string(pid_) + "/schedstat");
+    double ns = 0;
+    stat >> ns;
+    return ns;
   }
   // VmHWM (peak) or VmRSS in MB.
   double memory_mb(const char* field) const {
@@ -181,15 +189,18 @@ Figures measure(const Spec& s, std::size_t invocations) {
   f.cold_next_ms = median(to_next);
   f.cold_response_ms = median(to_response);
 
-  for (auto [ev, p50, p99, rate] : {std::tuple{&small, &f.p50_1k, &f.p99_1k, &f.rate_1k}, std::tuple{&big, &f.p50_100k, &f.p99_100k, &f.rate_100k}}) {
+  for (auto [ev, p50, p99, rate, cpu] : {std::tuple{&small, &f.p50_1k, &f.p99_1k, &f.rate_1k, &f.cpu_1k},
+                                          std::tuple{&big, &f.p50_100k, &f.p99_100k, &f.rate_100k, &f.cpu_100k}}) {
     auto api = server();
     Process p(s, api->endpoint());
     check(s, *ev, once(*api, *ev));
     round_trips(*api, *ev, 2000);  // warm up
     const std::size_t n = ev == &small ? 20000 : 5000;
     const auto t0 = Clock::now();
+    const double cpu0 = p.cpu_ns();
     auto us = round_trips(*api, *ev, n);
     const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    *cpu = (p.cpu_ns() - cpu0) / 1000.0 / static_cast<double>(n);
     *p50 = percentile(us, 0.5);
     *p99 = percentile(us, 0.99);
     *rate = static_cast<double>(n) / seconds;
@@ -242,25 +253,26 @@ int main(int argc, char** argv) {
     }
   }
   if (specs.empty()) die("usage: runtime_bench [--invocations N] LABEL=BINARY[@HANDLER][#hello|#echo] ...");
-  fmt::print("{:<14} {:>9} {:>9} | {:>8} {:>8} {:>8} | {:>8} {:>8} {:>8} | {:>7} {:>7}\n", "runtime", "cold>next", "cold>resp",
-             "1K p50", "1K p99", "1K inv/s", "100K p50", "100K p99", "100K i/s", "RSS@1k", "peakRSS");
-  fmt::print("{:<14} {:>9} {:>9} | {:>8} {:>8} {:>8} | {:>8} {:>8} {:>8} | {:>7} {:>7}\n", "", "ms", "ms", "us", "us", "", "us", "us", "",
-             "MB", "MB");
+  fmt::print("{:<12} {:>9} {:>9} | {:>7} {:>7} {:>7} {:>6} | {:>8} {:>8} {:>7} {:>7} | {:>6} {:>7}\n", "runtime", "cold>next", "cold>resp",
+             "1K p50", "1K p99", "1K i/s", "1K cpu", "100K p50", "100K p99", "100K i/s", "100Kcpu", "RSS@1k", "peakRSS");
+  fmt::print("{:<12} {:>9} {:>9} | {:>7} {:>7} {:>7} {:>6} | {:>8} {:>8} {:>7} {:>7} | {:>6} {:>7}\n", "", "ms", "ms", "us", "us", "", "us",
+             "us", "us", "", "us", "MB", "MB");
   std::vector<Figures> all;
   for (const auto& s : specs) {
     Figures f = measure(s, invocations);
     all.push_back(f);
-    fmt::print("{:<14} {:>9.2f} {:>9.2f} | {:>8.1f} {:>8.1f} {:>8.0f} | {:>8.1f} {:>8.1f} {:>8.0f} | {:>7.2f} {:>7.2f}\n", s.label, f.cold_next_ms,
-               f.cold_response_ms, f.p50_1k, f.p99_1k, f.rate_1k, f.p50_100k, f.p99_100k, f.rate_100k, f.rss_early_mb, f.rss_peak_mb);
+    fmt::print("{:<12} {:>9.2f} {:>9.2f} | {:>7.1f} {:>7.1f} {:>7.0f} {:>6.1f} | {:>8.1f} {:>8.1f} {:>7.0f} {:>7.1f} | {:>6.2f} {:>7.2f}\n",
+               s.label, f.cold_next_ms, f.cold_response_ms, f.p50_1k, f.p99_1k, f.rate_1k, f.cpu_1k, f.p50_100k, f.p99_100k, f.rate_100k,
+               f.cpu_100k, f.rss_early_mb, f.rss_peak_mb);
     std::fflush(stdout);
   }
   const Figures& b = all.front();
   fmt::print("\nratios to {} (lower is better; invocations/s: baseline / runtime):\n", specs.front().label);
   for (std::size_t i = 1; i < all.size(); ++i) {
     const Figures& f = all[i];
-    fmt::print("{:<14} cold>resp {:.2f}x | 1K p50 {:.2f}x p99 {:.2f}x rate {:.2f}x | 100K p50 {:.2f}x p99 {:.2f}x rate {:.2f}x\n",
+    fmt::print("{:<12} cold>resp {:.2f}x | 1K p50 {:.2f}x p99 {:.2f}x rate {:.2f}x cpu {:.2f}x | 100K p50 {:.2f}x p99 {:.2f}x rate {:.2f}x cpu {:.2f}x\n",
                specs[i].label, f.cold_response_ms / b.cold_response_ms, f.p50_1k / b.p50_1k, f.p99_1k / b.p99_1k, b.rate_1k / f.rate_1k,
-               f.p50_100k / b.p50_100k, f.p99_100k / b.p99_100k, b.rate_100k / f.rate_100k);
+               f.cpu_1k / b.cpu_1k, f.p50_100k / b.p50_100k, f.p99_100k / b.p99_100k, b.rate_100k / f.rate_100k, f.cpu_100k / b.cpu_100k);
   }
   return 0;
 }

@@ -1,7 +1,7 @@
 // App::run: describe (manifest), invoke locally, or serve the Runtime API.
 #include "app/describe.hpp"
 #include "app/dispatch.hpp"
-#include "app/sample_events.hpp"
+#include "manifest/sample_events.hpp"
 
 #include <fmt/format.h>
 
@@ -59,7 +59,7 @@ int run_invoke(const detail::AppState& state, const manifest::Manifest& manifest
     fmt::print(stderr, "error: {}\n", invoker ? "unknown handler" : invoker.error().message);
     return kExitUsage;
   }
-  auto event = event_source ? read_event(*event_source) : detail::sample_event(*fn);
+  auto event = event_source ? read_event(*event_source) : manifest::sample_event(*fn);
   if (!event) {
     fmt::print(stderr, "error: {}\n", event.error().describe());
     return kExitUsage;

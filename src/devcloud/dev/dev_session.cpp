@@ -1,6 +1,9 @@
 #include "devcloud/dev/dev_session.hpp"
 
 #include "devcloud/dev/watcher.hpp"
+#include "project/dev_endpoint.hpp"
+
+#include <fstream>
 
 #include <fmt/format.h>
 
@@ -35,6 +38,9 @@ Result<std::unique_ptr<DevSession>> DevSession::start(DevSessionOptions options,
   auto cloud = DevCloud::start(*manifest, *binary, s->options_.cloud, log);
   if (!cloud) return Unexpected{std::move(cloud).error()};
   s->cloud_ = std::move(*cloud);
+  // `gust invoke` and `gust trigger` find this dev cloud through the file.
+  std::ofstream(project::dev_endpoint_file(built->project_dir)) << s->cloud_->url() << "\n";
+  s->endpoint_file_ = project::dev_endpoint_file(built->project_dir);
   if (s->options_.watch) {
     auto watcher = SourceWatcher::start(built->project_dir);
     if (!watcher) return Unexpected{std::move(watcher).error()};
@@ -82,6 +88,8 @@ bool DevSession::rebuild() {
 
 void DevSession::stop() {
   if (stopping_.exchange(true)) return;
+  std::error_code ec;
+  if (!endpoint_file_.empty()) std::filesystem::remove(endpoint_file_, ec);
   if (watch_thread_.joinable()) watch_thread_.join();
   if (cloud_) cloud_->stop();
 }

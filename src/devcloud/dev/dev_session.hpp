@@ -49,6 +49,7 @@ class DevSession {
   std::atomic<int> failed_builds_{0};
   int snapshots_ = 0;
   std::string last_error_;
+  std::filesystem::path endpoint_file_;
   std::mutex rebuild_mutex_;  // the watcher and callers of rebuild() take turns
 };
 

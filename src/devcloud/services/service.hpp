@@ -8,6 +8,7 @@
 
 #include <gust/headers.hpp>
 
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -28,6 +29,13 @@ struct ServiceResponse {
   int status = 200;
   Headers headers;
   std::string body;
+};
+
+// What every service is opened with.
+struct ServiceOptions {
+  std::filesystem::path state_dir;       // one database (and for S3, object files) per service here
+  std::string region = "us-east-1";       // in ARNs
+  std::string account_id = "000000000000";
 };
 
 // Delivers the response; called exactly once, from any thread.

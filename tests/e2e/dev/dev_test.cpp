@@ -300,6 +300,29 @@ TEST_F(Dev, AwsCliInvokesThroughTheLambdaApi) {
   EXPECT_THAT(missing->err, HasSubstr("ResourceNotFoundException"));
 }
 
+TEST_F(Dev, InvokeAndTriggerGoThroughTheRunningDevCloud) {
+  const std::string gust = (fs::path(GUST_BINARY_DIR) / "bin" / "gust").string();
+  auto from = output_size();
+  auto invoked = project::run_process({gust, "invoke", (root_ / "app").string(), "get-version"}, {.timeout = 300s});
+  ASSERT_TRUE(invoked);
+  EXPECT_EQ(invoked->exit_code, 0) << invoked->err;
+  EXPECT_THAT(invoked->out, HasSubstr("\"statusCode\":200"));
+  EXPECT_TRUE(wait_for_output(std::regex("get-version START RequestId"), 10s, from)) << "the dev cloud served it";
+
+  from = output_size();
+  auto fired = project::run_process({gust, "trigger", "tick", (root_ / "app").string()}, {.timeout = 300s});
+  ASSERT_TRUE(fired);
+  EXPECT_EQ(fired->exit_code, 0) << fired->err;
+  EXPECT_THAT(fired->out, HasSubstr("fired tick"));
+  EXPECT_TRUE(wait_for_output(std::regex("tick fired by arn:aws:events:"), 10s, from)) << output().substr(from);
+
+  auto unknown = project::run_process({gust, "trigger", "tock", (root_ / "app").string()}, {.timeout = 300s});
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->exit_code, 2);
+  EXPECT_THAT(unknown->err, HasSubstr("has no schedule \"tock\""));
+  EXPECT_THAT(unknown->err, HasSubstr("its schedules: tick"));
+}
+
 // Runs last (the Z): it edits the app and finally stops gust dev.
 TEST_F(Dev, ZReloadsOnSaveKeepsServingOnBrokenBuildsAndStopsCleanly) {
   const fs::path main = root_ / "app" / "main.cpp";

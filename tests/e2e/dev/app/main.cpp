@@ -43,5 +43,7 @@ int main(int argc, char** argv) {
 
   app.get("/throw", [](const gust::Request&) -> gust::Response { throw std::runtime_error("handler failed"); });
 
+  app.schedule("tick", "rate(1 day)", [](const gust::ScheduleEvent& e) { gust::log::info("tick fired by {}", e.rule); });
+
   return app.run(argc, argv);
 }

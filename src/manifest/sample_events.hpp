@@ -8,8 +8,8 @@
 
 #include <gust/result.hpp>
 
-namespace gust::detail {
+namespace gust::manifest {
 
-Result<std::string> sample_event(const manifest::Function& fn);
+Result<std::string> sample_event(const Function& fn);
 
-}  // namespace gust::detail
+}  // namespace gust::manifest

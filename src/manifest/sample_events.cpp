@@ -1,10 +1,12 @@
-#include "app/sample_events.hpp"
+#include "manifest/sample_events.hpp"
 
 #include <gust/value.hpp>
 
 #include <fmt/format.h>
 
-namespace gust::detail {
+#include <ctime>
+
+namespace gust::manifest {
 namespace {
 
 // "/todos/{id}" -> "/todos/example", with {"id": "example"} as parameters.
@@ -27,11 +29,18 @@ std::pair<std::string, Value> fill_path(std::string_view path) {
   return {out, params};
 }
 
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm u{};
+  gmtime_r(&t, &u);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", u.tm_year + 1900, u.tm_mon + 1, u.tm_mday, u.tm_hour, u.tm_min, u.tm_sec);
+}
+
 }  // namespace
 
-Result<std::string> sample_event(const manifest::Function& fn) {
+Result<std::string> sample_event(const Function& fn) {
   switch (fn.trigger.kind) {
-    case manifest::TriggerKind::http: {
+    case TriggerKind::http: {
       auto [path, params] = fill_path(fn.trigger.path);
       const std::string method = fn.trigger.method == "ANY" ? "GET" : fn.trigger.method;
       Value http;
@@ -62,14 +71,14 @@ Result<std::string> sample_event(const manifest::Function& fn) {
       event["isBase64Encoded"] = false;
       return to_json_text(event);
     }
-    case manifest::TriggerKind::schedule: {
+    case TriggerKind::schedule: {
       Value event;
       event["version"] = "0";
       event["id"] = "local-invoke";
       event["detail-type"] = "Scheduled Event";
       event["source"] = "aws.events";
       event["account"] = "000000000000";
-      event["time"] = "1970-01-01T00:00:00Z";
+      event["time"] = utc_now();
       event["region"] = "us-east-1";
       event["resources"] = Array{Value(fmt::format("arn:aws:events:us-east-1:000000000000:rule/{}", fn.trigger.name))};
       event["detail"] = Object{};
@@ -78,8 +87,8 @@ Result<std::string> sample_event(const manifest::Function& fn) {
     default:
       return unexpected(ErrorCode::invalid_argument,
                         fmt::format("the {} handler \"{}\" needs an event: pass a JSON file (or - for standard input)",
-                                    manifest::to_string(fn.trigger.kind), fn.id));
+                                    to_string(fn.trigger.kind), fn.id));
   }
 }
 
-}  // namespace gust::detail
+}  // namespace gust::manifest
