@@ -10,7 +10,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libfmt-dev libcli11-dev libpugixml-dev libzip-dev libssl-dev libsqlite3-dev libc-ares-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev python3
+  libgtest-dev libgmock-dev libbenchmark-dev python3 python3-botocore
 )
 # Node.js (test-only peers and interop): any install that gives node 20+ and npm will do
 # (nodesource's nodejs bundles npm and conflicts with Debian's npm package).

@@ -16,10 +16,10 @@ trap 'rm -rf "$tmp"' EXIT
 cp "$b/runtime_hello_static" "$tmp/bootstrap"
 strip "$tmp/bootstrap"
 (cd "$tmp" && zip -q -9 package.zip bootstrap)
-printf "stripped %.2f MB, zipped %.2f MB\n" "$(echo "$(stat -c %s "$tmp/bootstrap") / 1048576" | bc -l)" \
-  "$(echo "$(stat -c %s "$tmp/package.zip") / 1048576" | bc -l)"
+mb() { awk -v b="$(stat -c %s "$1")" 'BEGIN { printf "%.2f", b / 1048576 }'; }
+echo "stripped $(mb "$tmp/bootstrap") MB, zipped $(mb "$tmp/package.zip") MB"
 cp "$b/runtime_raw_loop" "$tmp/raw"; strip "$tmp/raw"
-printf "raw C loop (static, stripped): %.2f MB\n" "$(echo "$(stat -c %s "$tmp/raw") / 1048576" | bc -l)"
+echo "raw C loop (static, stripped): $(mb "$tmp/raw") MB"
 
 echo
 echo "== runtimes against our Runtime API server (taskset -c 0, $invocations invocations for peak RSS)"

@@ -6,9 +6,10 @@
 // per-invocation cost users pay for. The Runtime API speaks a fixed, tiny
 // subset of HTTP/1.1 (GET /next, POST with Content-Length or chunked), so a
 // blocking socket with writev/recv into reused buffers is all it needs.
-// Measured by bench/runtime (taskset -c 0, same harness): see the figures in
-// bench/runtime/README.md; the loop stays within a few microseconds of a
-// raw C loop, and the hello binary stays small because no Asio is linked.
+// bench/runtime (taskset -c 0, same harness, bench/runtime/README.md): this
+// loop echoing raw events costs the runtime 18 us CPU per 1 KB invocation and
+// 45 us per 100 KB one, against 17-21 us and 63-68 us for a raw C loop; the
+// static hello zips to 0.91 MB because no Asio or TLS is linked.
 
 #include "runtime/endpoint.hpp"
 

@@ -111,6 +111,7 @@ ExpressionParams expression_params(json::object& req, bool any_expression, bool 
   p.values = get_object(req, "ExpressionAttributeValues");
   if (p.names && !any_expression) throw validation_error("ExpressionAttributeNames can only be specified when using expressions");
   if (p.values && !any_value_expression) {
+    if (null_list.empty()) throw validation_error("ExpressionAttributeValues can only be specified when using expressions");
     throw validation_error("ExpressionAttributeValues can only be specified when using expressions: " + std::string(null_list));
   }
   if (p.names) {
