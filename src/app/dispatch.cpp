@@ -1,6 +1,7 @@
 #include "app/dispatch.hpp"
 
 #include "runtime/events.hpp"
+#include "runtime/response_stream.hpp"
 
 #include <gust/log.hpp>
 
@@ -72,12 +73,18 @@ Result<ResourceBinding> bind(const manifest::Manifest& manifest, const manifest:
   return b;
 }
 
-InvocationResult invoke_http(const HttpHandler& handler, const Bindings& bindings, std::string_view event) {
+InvocationResult invoke_http(const HttpHandler& handler, const Bindings& bindings, std::string_view event, BindingMode mode) {
   auto request = runtime::parse_http_event(event);
   if (!request) return malformed(request.error());
   return guarded([&] {
     try {
-      return InvocationResult::ok(runtime::http_response_json(handler(*request, bindings)));
+      auto response = handler(*request, bindings);
+      if (response.is_streaming()) {
+        // Deployed: stream through the Runtime API. `APP invoke` prints the whole response instead.
+        if (mode == BindingMode::deployed) return runtime::http_streaming_result(response);
+        return InvocationResult::ok(runtime::http_response_json(runtime::collect_stream(response)));
+      }
+      return InvocationResult::ok(runtime::http_response_json(response));
     } catch (const HttpError& e) {
       return InvocationResult::ok(runtime::http_response_json(Response::error(e.status(), e.what())));
     } catch (const BadResultAccess& e) {
@@ -155,11 +162,11 @@ Result<runtime::InvokeFn> make_invoker(const AppState& state, const manifest::Ma
     if (!b) return Unexpected{std::move(b).error()};
     bindings->push_back(std::move(*b));
   }
-  return runtime::InvokeFn([decl, bindings](std::string_view event, const Context&) -> InvocationResult {
+  return runtime::InvokeFn([decl, bindings, mode](std::string_view event, const Context&) -> InvocationResult {
     return std::visit(
         [&](const auto& handler) -> InvocationResult {
           using H = std::decay_t<decltype(handler)>;
-          if constexpr (std::is_same_v<H, HttpHandler>) return invoke_http(handler, *bindings, event);
+          if constexpr (std::is_same_v<H, HttpHandler>) return invoke_http(handler, *bindings, event, mode);
           else if constexpr (std::is_same_v<H, ScheduleHandler>) return invoke_schedule(handler, *bindings, event);
           else if constexpr (std::is_same_v<H, ObjectHandler>) return invoke_object(handler, *bindings, event);
           else return decl->trigger.kind == manifest::TriggerKind::queue ? invoke_queue(handler, *bindings, event)

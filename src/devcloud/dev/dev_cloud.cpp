@@ -3,6 +3,7 @@
 #include "devcloud/gateway/http_event.hpp"
 #include "devcloud/gateway/router.hpp"
 #include "http/server.hpp"
+#include "runtime/response_stream.hpp"
 
 #include <gust/value.hpp>
 
@@ -48,7 +49,16 @@ http::ServerResponse json_response(int status, const Value& body, std::vector<st
 // The gateway's answer for a function's outcome (HTTP API behaviour).
 GatewayResponse gateway_response(const InvokeResult& r) {
   switch (r.status) {
-    case InvokeResult::Status::success: return response_from_payload(r.payload);
+    case InvokeResult::Status::success: {
+      std::string_view prelude, body;
+      if (r.streamed && runtime::split_http_stream(r.payload, prelude, body)) {
+        // A streamed route, delivered whole: the prelude carries status, headers and cookies.
+        GatewayResponse head = response_from_payload(prelude);
+        head.body = std::string(body);
+        return head;
+      }
+      return response_from_payload(r.payload);
+    }
     case InvokeResult::Status::timed_out: return failure_response(GatewayFailure::timeout);
     case InvokeResult::Status::throttled: return failure_response(GatewayFailure::throttled);
     default: return failure_response(GatewayFailure::function_error);

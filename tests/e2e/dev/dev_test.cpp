@@ -238,6 +238,13 @@ TEST_F(Dev, ACrashingHandlerGets500AndTheNextRequestAFreshInstance) {
   EXPECT_EQ(request(port_, "GET", "/crash").status, 500) << "a replaced instance serves (and crashes) again";
 }
 
+TEST_F(Dev, StreamedRoutesArriveWhole) {
+  auto r = request(port_, "GET", "/stream");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "part 0\npart 1\npart 2\n");
+  EXPECT_EQ(r.headers["content-type"], "text/plain");
+}
+
 TEST_F(Dev, AThrowingHandlerIs500) {
   EXPECT_EQ(request(port_, "GET", "/throw").status, 500);
 }

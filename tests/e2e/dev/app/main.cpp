@@ -43,6 +43,12 @@ int main(int argc, char** argv) {
 
   app.get("/throw", [](const gust::Request&) -> gust::Response { throw std::runtime_error("handler failed"); });
 
+  app.get("/stream", [](const gust::Request&) {
+    return gust::Response::stream("text/plain", [](gust::StreamWriter& out) {
+      for (int i = 0; i < 3; ++i) out.write(fmt::format("part {}\n", i));
+    });
+  });
+
   app.schedule("tick", "rate(1 day)", [](const gust::ScheduleEvent& e) { gust::log::info("tick fired by {}", e.rule); });
 
   return app.run(argc, argv);
