@@ -8,6 +8,7 @@ Command manifest_command();
 Command invoke_command();
 Command dev_command();
 Command trigger_command();
+Command package_command();
 
 const std::vector<Command>& command_table() {
   static const std::vector<Command> table = {
@@ -17,6 +18,7 @@ const std::vector<Command>& command_table() {
       invoke_command(),
       dev_command(),
       trigger_command(),
+      package_command(),
   };
   return table;
 }

@@ -74,6 +74,7 @@ Result<BuiltApp> build(const BuildOptions& options) {
                                           "-Dgust_DIR=" + package->string(), "-DCMAKE_BUILD_TYPE=" + options.build_type};
     if (ninja) configure.insert(configure.end(), {"-G", "Ninja"});
     if (find_program("ccache")) configure.push_back("-DCMAKE_CXX_COMPILER_LAUNCHER=ccache");
+    configure.insert(configure.end(), options.cmake_args.begin(), options.cmake_args.end());
     auto r = run_process(configure, {.merge_stderr = true});
     if (!r) return Unexpected{std::move(r).error()};
     if (r->exit_code != 0) {

@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace gust::project {
 
@@ -18,6 +19,7 @@ struct BuildOptions {
   std::filesystem::path build_dir;   // default: DIR/.gust/build
   std::string build_type = "RelWithDebInfo";
   std::string app;                   // which app, when the project builds several
+  std::vector<std::string> cmake_args;  // extra -D options for the first configure
 };
 
 struct BuiltApp {
