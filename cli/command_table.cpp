@@ -9,6 +9,7 @@ Command invoke_command();
 Command dev_command();
 Command trigger_command();
 Command package_command();
+Command synth_command();
 
 const std::vector<Command>& command_table() {
   static const std::vector<Command> table = {
@@ -16,6 +17,7 @@ const std::vector<Command>& command_table() {
       build_command(),
       manifest_command(),
       invoke_command(),
+      synth_command(),
       dev_command(),
       trigger_command(),
       package_command(),

@@ -1,0 +1,56 @@
+#pragma once
+// Serves a local AWS Service (LocalAws, or any one service) over HTTP/1.1 on
+// loopback, so real clients (the AWS CLI, SDKs, gust's own clients) reach it.
+//
+//   auto server = ServiceHttpServer::start(local_aws, {.port = 4566}).value();
+//   // AWS_ENDPOINT_URL=http://127.0.0.1:4566 aws dynamodb list-tables
+//
+// Why not gust::http::Server (src/http/server.hpp): S3 needs two things it
+// does not do yet: answering `Expect: 100-continue` before reading a body
+// (botocore waits a second per upload otherwise) and HEAD responses that
+// carry the object's Content-Length without a body. This file is the only
+// place that knows the HTTP library; moving onto gust::http::Server once it
+// does both is a change here alone.
+//
+// Requests are read on an I/O thread and handled on a small worker pool, so
+// a slow request (a 10 MB object) does not hold up the others; a service may
+// answer later from any thread (SQS long polls).
+
+#include "devcloud/services/service.hpp"
+
+#include <gust/result.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace gust::localaws {
+
+struct HttpServeOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;                            // 0: any free port
+  std::uint64_t body_limit = 512ULL * 1024 * 1024;    // bigger bodies get 413
+  int workers = 4;                                   // threads running the service
+};
+
+class ServiceHttpServer {
+ public:
+  static Result<std::unique_ptr<ServiceHttpServer>> start(Service& service, HttpServeOptions options = {});
+  ~ServiceHttpServer();  // stops
+  ServiceHttpServer(const ServiceHttpServer&) = delete;
+  ServiceHttpServer& operator=(const ServiceHttpServer&) = delete;
+
+  std::uint16_t port() const;
+  // "http://127.0.0.1:4566"
+  std::string url() const;
+  // Stops accepting, closes connections, joins every thread.
+  void stop();
+
+  struct Impl;
+
+ private:
+  explicit ServiceHttpServer(std::shared_ptr<Impl> impl);
+  std::shared_ptr<Impl> impl_;  // shared with connections and pending replies
+};
+
+}  // namespace gust::localaws

@@ -1,0 +1,38 @@
+# cmake -DAPP=... -DGUST=... -DNAME=... -DGOLDEN_DIR=... -DWORK=... -DCFN_CHECK=... -P check_template.cmake
+file(REMOVE_RECURSE "${WORK}")
+file(MAKE_DIRECTORY "${WORK}")
+
+function(run)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "failed (${rc}): ${ARGN}\n${out}\n${err}")
+  endif()
+  set(run_out "${out}" PARENT_SCOPE)
+endfunction()
+
+function(compare_golden actual golden)
+  if("$ENV{UPDATE_GOLDEN}" STREQUAL "1")
+    configure_file("${actual}" "${golden}" COPYONLY)
+    message(STATUS "updated ${golden}")
+    return()
+  endif()
+  execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files "${actual}" "${golden}" RESULT_VARIABLE differ)
+  if(differ)
+    execute_process(COMMAND diff -u "${golden}" "${actual}" OUTPUT_VARIABLE d)
+    message(FATAL_ERROR "${actual} differs from ${golden} (UPDATE_GOLDEN=1 ctest -R golden rewrites it after review):\n${d}")
+  endif()
+endfunction()
+
+run("${APP}" manifest)
+file(WRITE "${WORK}/manifest.json" "${run_out}")
+compare_golden("${WORK}/manifest.json" "${GOLDEN_DIR}/manifest/${NAME}.manifest.json")
+
+run("${GUST}" synth --manifest "${WORK}/manifest.json" --out "${WORK}")
+compare_golden("${WORK}/template.json" "${GOLDEN_DIR}/synth/${NAME}.template.json")
+run("${GUST}" synth --manifest "${WORK}/manifest.json" --out "${WORK}" --format yaml)
+
+foreach(template template.json template.yaml)
+  run("${CFN_CHECK}" --strict-iam "${WORK}/${template}")
+  run(cfn-lint --non-zero-exit-code error "${WORK}/${template}")
+endforeach()
+message(STATUS "${NAME}: templates match the goldens and pass cfn-check --strict-iam and cfn-lint")
