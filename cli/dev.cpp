@@ -24,6 +24,7 @@ Command dev_command() {
                 ->check(CLI::Range(1, 1000));
             auto no_watch = std::make_shared<bool>(false);
             sub.add_flag("--no-watch", *no_watch, "Do not rebuild and reload when a source file changes");
+            sub.add_flag("--reset", options->reset, "Start with empty local services (deletes DIR/.gust/dev/aws)");
             return [args, options, no_watch]() -> int {
               // Ctrl-C and SIGTERM are taken by sigwait below; every thread started after this inherits the mask.
               sigset_t signals;
@@ -47,7 +48,7 @@ Command dev_command() {
                 return kExitFailed;
               }
               log.note(fmt::format("gust dev: serving on {} (state in {})", (*session)->cloud().url(), (*session)->state_dir().string()));
-              for (const auto& line : (*session)->cloud().describe()) log.note(line);
+              for (const auto& line : (*session)->describe()) log.note(line);
               log.note(options->watch ? "gust dev: watching for changes; Ctrl-C stops" : "gust dev: Ctrl-C stops");
               int received = 0;
               sigwait(&signals, &received);

@@ -290,6 +290,11 @@ void DevCloud::invoke(const std::string& function_id, std::string payload, std::
   p->invoke(std::move(payload), std::move(done));
 }
 
+void DevCloud::set_resource_values(std::map<std::string, std::string> values) {
+  std::unique_lock lock(impl_->mutex);
+  impl_->options.resource_values = std::move(values);
+}
+
 void DevCloud::reload(const manifest::Manifest& manifest, const std::filesystem::path& binary) {
   std::vector<std::shared_ptr<FunctionPool>> retired;
   {

@@ -50,6 +50,9 @@ class DevCloud {
   // finish on the old one); changed functions or routes are rebuilt.
   void reload(const manifest::Manifest& manifest, const std::filesystem::path& binary);
 
+  // Physical names for the resource variables of functions started after this.
+  void set_resource_values(std::map<std::string, std::string> values);
+
   // Invokes a function by id, as the Lambda Invoke API does (RequestResponse).
   void invoke(const std::string& function_id, std::string payload, std::function<void(InvokeResult)> done);
   bool has_function(std::string_view id) const;

@@ -4,6 +4,10 @@
 // good build serving when a build fails, and saying why once.
 
 #include "devcloud/dev/dev_cloud.hpp"
+#include "devcloud/dev/local_resources.hpp"
+#include "devcloud/dev/trigger_set.hpp"
+#include "devcloud/services/http_adapter.hpp"
+#include "devcloud/services/local_aws.hpp"
 #include "project/project.hpp"
 
 #include <atomic>
@@ -18,6 +22,7 @@ struct DevSessionOptions {
   project::BuildOptions build;
   DevOptions cloud;
   bool watch = true;
+  bool reset = false;  // start from empty local services (delete DIR/.gust/dev/aws)
 };
 
 class DevSession {
@@ -28,6 +33,11 @@ class DevSession {
   DevSession& operator=(const DevSession&) = delete;
 
   DevCloud& cloud() { return *cloud_; }
+  localaws::LocalAws& aws() { return *aws_; }
+  // "http://127.0.0.1:PORT": the local DynamoDB, S3, SQS and SNS.
+  std::string aws_url() const { return aws_server_->url(); }
+  // Start-up lines: routes, triggers, schedules with their next firing, local services.
+  std::vector<std::string> describe() const;
   const std::filesystem::path& state_dir() const { return options_.cloud.state_dir; }
   // Rebuilds and reloads now (what a saved change triggers); false when the build failed.
   bool rebuild();
@@ -40,9 +50,14 @@ class DevSession {
   DevSession() = default;
   Result<std::filesystem::path> snapshot(const std::filesystem::path& binary);
 
+  Invoker invoker();
+
   DevSessionOptions options_;
   ConsoleLog* log_ = nullptr;
+  std::unique_ptr<localaws::LocalAws> aws_;
+  std::unique_ptr<localaws::ServiceHttpServer> aws_server_;
   std::unique_ptr<DevCloud> cloud_;
+  std::unique_ptr<TriggerSet> triggers_;  // destroyed before the cloud it invokes
   std::thread watch_thread_;
   std::atomic<bool> stopping_{false};
   std::atomic<int> reloads_{0};
