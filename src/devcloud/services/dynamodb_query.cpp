@@ -228,6 +228,17 @@ StartKey start_key(DynamoDbService::Impl& impl, const ReadPlan& plan, json::obje
   return out;
 }
 
+// Syntax and undefined names/values are reported before the table is looked
+// up, as DynamoDB validates a request before it reads any table.
+void precheck_expressions(json::object& req, const ExpressionParams& params, bool is_query) {
+  ExpressionInputs scratch(params.names, params.values);
+  if (is_query) {
+    if (auto kce = get_string(req, "KeyConditionExpression")) parse_condition(*kce, "KeyConditionExpression", scratch);
+  }
+  if (auto filter = get_string(req, "FilterExpression")) parse_condition(*filter, "FilterExpression", scratch);
+  if (auto projection = get_string(req, "ProjectionExpression")) parse_projection(*projection, scratch);
+}
+
 std::string range_clause(const std::string& column, const std::optional<Bound>& lo, const std::optional<Bound>& hi) {
   std::string sql;
   if (lo) sql += " AND " + column + (lo->inclusive ? " >= ?4" : " > ?4");
@@ -244,6 +255,7 @@ json::object DynamoDbService::Impl::query(json::object& req) {
   if (!kce) throw validation_error("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
   auto params = expression_params(req, true, true, "");
   ExpressionInputs inputs(params.names, params.values);
+  precheck_expressions(req, params, true);
   TableDef& t = table_for(req);
   // Resolve the schema queried (table or index) before parsing the key condition.
   const IndexDef* index = nullptr;
@@ -336,6 +348,7 @@ json::object DynamoDbService::Impl::scan(json::object& req) {
   const bool any = member(req, "FilterExpression") || member(req, "ProjectionExpression");
   auto params = expression_params(req, any, member(req, "FilterExpression") != nullptr, "FilterExpression is null");
   ExpressionInputs inputs(params.names, params.values);
+  precheck_expressions(req, params, false);
   ReadPlan plan = read_plan(*this, req, inputs, false);
   inputs.check_all_used();
   const auto segment = get_int(req, "Segment");
