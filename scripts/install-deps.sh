@@ -11,6 +11,8 @@ packages=(
   libfmt-dev libcli11-dev libpugixml-dev libzip-dev libssl-dev libsqlite3-dev libc-ares-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-botocore
+  # interop tests of the local AWS services (tests/integration/localaws)
+  awscli
 )
 # Node.js (test-only peers and interop): any install that gives node 20+ and npm will do
 # (nodesource's nodejs bundles npm and conflicts with Debian's npm package).

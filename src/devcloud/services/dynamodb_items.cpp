@@ -143,8 +143,10 @@ struct WriteResult {
   bool failed = false;
 };
 
-WriteResult check_condition(DynamoDbService::Impl& impl, const WriteOp& op) {
+// `need_old`: the caller wants the old item even without a condition (ReturnValues, updates).
+WriteResult check_condition(DynamoDbService::Impl& impl, const WriteOp& op, bool need_old = true) {
   WriteResult r;
+  if (!need_old && !op.condition) return r;  // a blind put or delete need not read the item first
   r.old_item = impl.load(*op.table, op.key);
   if (op.condition) {
     static const json::object kEmpty;
@@ -178,7 +180,7 @@ void compute_new(DynamoDbService::Impl& impl, const WriteOp& op, WriteResult& r)
 
 void commit_write(DynamoDbService::Impl& impl, const WriteOp& op, const WriteResult& r) {
   if (op.kind == WriteOp::Kind::del) {
-    if (r.old_item) impl.erase(*op.table, op.key);
+    impl.erase(*op.table, op.key);
   } else if (op.kind != WriteOp::Kind::check) {
     impl.save(*op.table, op.key, *r.new_item);
   }
@@ -204,7 +206,7 @@ json::object DynamoDbService::Impl::put_item(json::object& req) {
   if (rv != "NONE" && rv != "ALL_OLD") throw validation_error("ReturnValues can only be ALL_OLD or NONE");
   WriteOp op = prepare(*this, WriteOp::Kind::put, req);
   Transaction tx(*db);
-  WriteResult r = check_condition(*this, op);
+  WriteResult r = check_condition(*this, op, rv == "ALL_OLD" || op.old_on_failure);
   if (r.failed) conditional_failure(op, r);
   compute_new(*this, op, r);
   commit_write(*this, op, r);
@@ -246,7 +248,7 @@ json::object DynamoDbService::Impl::delete_item(json::object& req) {
   if (rv != "NONE" && rv != "ALL_OLD") throw validation_error("ReturnValues can only be ALL_OLD or NONE");
   WriteOp op = prepare(*this, WriteOp::Kind::del, req);
   Transaction tx(*db);
-  WriteResult r = check_condition(*this, op);
+  WriteResult r = check_condition(*this, op, rv == "ALL_OLD" || op.old_on_failure || get_string(req, "ReturnConsumedCapacity"));
   if (r.failed) conditional_failure(op, r);
   commit_write(*this, op, r);
   tx.commit();

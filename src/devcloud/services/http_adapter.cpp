@@ -105,18 +105,25 @@ class Session : public std::enable_shared_from_this<Session> {
     req.body = std::move(msg.body());
     auto server = server_;
     auto self = shared_from_this();
-    asio::post(*server->workers, [server, self, req = std::move(req)]() mutable {
-      try {
-        server->service->handle(std::move(req), [self](ServiceResponse res) {
-          asio::post(self->socket_.get_executor(), [self, res = std::move(res)]() mutable { self->write(std::move(res)); });
-        });
-      } catch (const std::exception& e) {
-        std::fprintf(stderr, "local aws: a service threw: %s\n", e.what());
-        ServiceResponse res;
-        res.status = 500;
+    if (server->options.run_inline && server->options.run_inline(req)) {
+      run(server, self, std::move(req));
+      return;
+    }
+    asio::post(*server->workers, [server, self, req = std::move(req)]() mutable { run(server, self, std::move(req)); });
+  }
+
+  // Runs the service; its reply (now or later, from any thread) is written on the connection's strand.
+  static void run(const std::shared_ptr<ServiceHttpServer::Impl>& server, const std::shared_ptr<Session>& self, ServiceRequest req) {
+    try {
+      server->service->handle(std::move(req), [self](ServiceResponse res) {
         asio::post(self->socket_.get_executor(), [self, res = std::move(res)]() mutable { self->write(std::move(res)); });
-      }
-    });
+      });
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "local aws: a service threw: %s\n", e.what());
+      ServiceResponse res;
+      res.status = 500;
+      asio::post(self->socket_.get_executor(), [self, res = std::move(res)]() mutable { self->write(std::move(res)); });
+    }
   }
 
   template <class Body>

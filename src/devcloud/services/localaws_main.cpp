@@ -67,6 +67,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "error: %s (%s)\n", aws.error().message.c_str(), aws.error().context.c_str());
     return 1;
   }
+  http.run_inline = [](const ServiceRequest& r) { return LocalAws::route(r) != "s3"; };
   auto server = ServiceHttpServer::start(**aws, http);
   if (!server) {
     std::fprintf(stderr, "error: %s\nhelp: pick another --port, or 0 for any free one\n", server.error().message.c_str());

@@ -170,6 +170,13 @@ bool policy_matches(const std::string& policy_text, const json::object& attrs) {
   return true;
 }
 
+std::string random_bytes(std::size_t n) {
+  const std::string hex = random_hex(n);
+  std::string raw;
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) raw += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
+  return raw;
+}
+
 std::string validate_policy(const std::string& text) {
   boost::system::error_code ec;
   auto v = json::parse(text, ec);
@@ -471,7 +478,7 @@ struct SnsService::Impl {
                    {"Message", message},
                    {"Timestamp", iso8601_ms(now_ms())},
                    {"SignatureVersion", "1"},
-                   {"Signature", base64_encode(random_hex(64))},
+                   {"Signature", base64_encode(random_bytes(256))},  // shaped like AWS's; nothing local can verify it
                    {lambda_casing ? "SigningCertUrl" : "SigningCertURL",
                     "https://sns." + options.region + ".amazonaws.com/SimpleNotificationService-local.pem"},
                    {lambda_casing ? "UnsubscribeUrl" : "UnsubscribeURL",

@@ -81,12 +81,20 @@ Result<std::unique_ptr<Db>> Db::open(const std::string& path, std::string_view s
   }
   try {
     sqlite3_busy_timeout(db->db_, 5000);
+    // One process owns a state folder: holding the lock for good saves two
+    // fcntl calls per transaction and makes a second `gust dev` on the same
+    // folder fail at start instead of interleaving writes.
+    db->exec("PRAGMA locking_mode=EXCLUSIVE");
     db->exec("PRAGMA journal_mode=WAL");
     db->exec("PRAGMA synchronous=NORMAL");
     db->exec("PRAGMA foreign_keys=ON");
     db->exec(schema);
   } catch (const SqliteError& e) {
-    return unexpected(ErrorCode::unavailable, e.what(), path);
+    const std::string what = e.what();
+    if (what.find("locked") != std::string::npos || what.find("busy") != std::string::npos) {
+      return unexpected(ErrorCode::unavailable, "another process holds this state (is a gust dev already running on this folder?)", path);
+    }
+    return unexpected(ErrorCode::unavailable, what, path);
   }
   return db;
 }
