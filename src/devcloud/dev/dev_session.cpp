@@ -44,7 +44,10 @@ Result<std::unique_ptr<DevSession>> DevSession::start(DevSessionOptions options,
   auto aws = localaws::LocalAws::open({.state_dir = aws_state, .region = s->options_.cloud.region});
   if (!aws) return Unexpected{std::move(aws).error()};
   s->aws_ = std::move(*aws);
-  auto aws_server = localaws::ServiceHttpServer::start(*s->aws_, {.host = s->options_.cloud.host});
+  localaws::HttpServeOptions serve{.host = s->options_.cloud.host};
+  // Quick requests run on the I/O thread; S3 bodies go to the worker pool.
+  serve.run_inline = [](const localaws::ServiceRequest& r) { return localaws::LocalAws::route(r) != "s3"; };
+  auto aws_server = localaws::ServiceHttpServer::start(*s->aws_, serve);
   if (!aws_server) return Unexpected{std::move(aws_server).error()};
   s->aws_server_ = std::move(*aws_server);
   auto resources = provision(*s->aws_, *manifest, fmt::format("{}:{}", s->options_.cloud.host, s->aws_server_->port()),
