@@ -55,7 +55,8 @@ class BucketClient {
     return detail::bucket_service().presign(*binding_, "GET", key, expires);
   }
 
-  // Stores `body` under `key`; returns the ETag. Large bodies use multipart upload.
+  // Stores `body` under `key`; returns the ETag. Bodies over 16 MiB go up
+  // as a multipart upload (8 MiB parts), which S3 needs past 5 GiB.
   Result<std::string> put(std::string_view key, std::string_view body, const PutOptions& options = {}) const {
     require_write();
     return detail::bucket_service().put_object(*binding_, key, body, {options.content_type, options.metadata});
@@ -63,6 +64,12 @@ class BucketClient {
   Result<void> remove(std::string_view key) const {
     require_write();
     return detail::bucket_service().delete_object(*binding_, key);
+  }
+  // Copies an object within the bucket (server-side, up to 5 GiB); returns the copy's ETag.
+  Result<std::string> copy(std::string_view source_key, std::string_view destination_key) const {
+    require_read();
+    require_write();
+    return detail::bucket_service().copy_object(*binding_, source_key, destination_key);
   }
   // A URL that lets anyone PUT the object until it expires.
   Result<std::string> presign_put(std::string_view key, std::chrono::seconds expires) const {

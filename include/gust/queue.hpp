@@ -45,12 +45,13 @@ class QueueClient {
     return detail::queue_service().send_batch(*binding_, bodies);
   }
 
-  // Receives up to `max` messages, waiting up to `wait` for the first.
-  Result<std::vector<Received<T>>> receive(int max = 1, std::chrono::seconds wait = std::chrono::seconds(0)) const {
-    static_assert(allows(P, QueuePermission::receive),
-                  "gust: QueueSender cannot receive. Declare gust::receives(queue) on the handler and take a "
-                  "gust::QueueReceiver<T> parameter, or consume the queue with app.consume(queue, ...).");
-    auto raw = detail::queue_service().receive(*binding_, max, wait, std::nullopt);
+  // Receives up to `max` (at most 10) messages, waiting up to `wait` (at
+  // most 20 s) for the first; they stay hidden from other receivers for
+  // `visibility` (default: the queue's visibility timeout).
+  Result<std::vector<Received<T>>> receive(int max = 1, std::chrono::seconds wait = std::chrono::seconds(0),
+                                           std::optional<std::chrono::seconds> visibility = std::nullopt) const {
+    require_receive();
+    auto raw = detail::queue_service().receive(*binding_, max, wait, visibility);
     if (!raw) return Unexpected{std::move(raw).error()};
     std::vector<Received<T>> out;
     for (auto& m : *raw) {
@@ -62,14 +63,31 @@ class QueueClient {
   }
   // Deletes a received message (it was handled).
   Result<void> remove(const MessageInfo& info) const {
-    static_assert(allows(P, QueuePermission::receive),
-                  "gust: QueueSender cannot delete messages. Declare gust::receives(queue) on the handler.");
+    require_receive();
     return detail::queue_service().delete_message(*binding_, info.receipt_handle);
+  }
+  // Deletes up to ten received messages in one call.
+  Result<void> remove_batch(const std::vector<MessageInfo>& infos) const {
+    require_receive();
+    std::vector<std::string> handles;
+    handles.reserve(infos.size());
+    for (const auto& i : infos) handles.push_back(i.receipt_handle);
+    return detail::queue_service().delete_batch(*binding_, handles);
+  }
+  // Hides a received message for `timeout` more (0: make it visible again now).
+  Result<void> change_visibility(const MessageInfo& info, std::chrono::seconds timeout) const {
+    require_receive();
+    return detail::queue_service().change_visibility(*binding_, info.receipt_handle, timeout);
   }
 
   const detail::ResourceBinding& binding() const { return *binding_; }
 
  private:
+  static constexpr void require_receive() {
+    static_assert(allows(P, QueuePermission::receive),
+                  "gust: QueueSender cannot receive. Declare gust::receives(queue) on the handler and take a "
+                  "gust::QueueReceiver<T> parameter, or consume the queue with app.consume(queue, ...).");
+  }
   static constexpr void require_send() {
     static_assert(allows(P, QueuePermission::send),
                   "gust: QueueReceiver cannot send. Declare gust::sends(queue) on the handler and take a "

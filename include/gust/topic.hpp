@@ -9,6 +9,13 @@
 
 namespace gust {
 
+struct PublishOptions {
+  std::string subject;           // e-mail subscriptions' subject line
+  std::string group_id;          // FIFO topics only
+  std::string deduplication_id;  // FIFO topics only
+  std::map<std::string, std::string> attributes;  // string message attributes (subscription filters)
+};
+
 template <class T>
 class TopicPublisher {
  public:
@@ -16,7 +23,11 @@ class TopicPublisher {
 
   // Publishes one message (JSON of T) with optional string attributes; returns the message id.
   Result<std::string> publish(const T& message, const std::map<std::string, std::string>& attributes = {}) const {
-    return detail::topic_service().publish(*binding_, to_json(message), attributes);
+    return detail::topic_service().publish(*binding_, to_json(message), {{}, {}, {}, attributes});
+  }
+  Result<std::string> publish(const T& message, const PublishOptions& options) const {
+    return detail::topic_service().publish(
+        *binding_, to_json(message), {options.subject, options.group_id, options.deduplication_id, options.attributes});
   }
 
   const detail::ResourceBinding& binding() const { return *binding_; }

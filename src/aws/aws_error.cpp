@@ -34,8 +34,7 @@ constexpr std::string_view kNotFound[] = {
     "QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue", "NoSuchEntity", "NoSuchVersion"};
 constexpr std::string_view kPrecondition[] = {"ConditionalCheckFailedException", "PreconditionFailed",
                                               "TransactionCanceledException", "TransactionConflictException",
-                                              "InvalidObjectState", "ReceiptHandleIsInvalid",
-                                              "MessageNotInflight", "InvalidReceiptHandle"};
+                                              "InvalidObjectState", "MessageNotInflight"};
 constexpr std::string_view kPermission[] = {"AccessDenied", "AccessDeniedException", "AuthorizationError",
                                             "Forbidden", "AllAccessDisabled", "AccountProblem",
                                             "KMSAccessDeniedException", "KMSDisabledException"};
@@ -129,6 +128,9 @@ Error make_aws_error(int http_status, std::string aws_code, std::string message,
 }
 
 Error parse_json_error(const http::ClientResponse& response, std::string context) {
+  // Gateways and emulators in front of a JSON service may answer in XML.
+  const auto first = response.body.find_first_not_of(" \t\r\n");
+  if (first != std::string::npos && response.body[first] == '<') return parse_xml_error(response, std::move(context));
   std::string code;
   std::string message;
   boost::system::error_code ec;
@@ -161,11 +163,14 @@ Error parse_xml_error(const http::ClientResponse& response, std::string context)
   std::string request_id = request_id_of(response.headers);
   pugi::xml_document doc;
   if (!response.body.empty() && doc.load_buffer(response.body.data(), response.body.size())) {
+    // <Error> (S3), <ErrorResponse><Error> (query protocol),
+    // <ErrorResponse|Response><Errors><Error> (EC2 style; moto's auth layer).
     pugi::xml_node error = doc.child("Error");
     pugi::xml_node root = error;
     if (!error) {
-      root = doc.child("ErrorResponse");
+      root = doc.document_element();
       error = root.child("Error");
+      if (!error) error = root.child("Errors").child("Error");
     }
     if (error) {
       code = error.child_value("Code");

@@ -81,4 +81,25 @@ std::string encode_query(const QueryParams& params) {
   return out;
 }
 
+std::string encode_form(const QueryParams& params) {
+  std::string out;
+  const auto add = [&out](std::string_view text) {
+    std::size_t start = 0;
+    while (start <= text.size()) {
+      const auto space = text.find(' ', start);
+      uri_encode_to(out, text.substr(start, space == std::string_view::npos ? std::string_view::npos : space - start));
+      if (space == std::string_view::npos) break;
+      out.push_back('+');
+      start = space + 1;
+    }
+  };
+  for (const auto& [key, value] : params) {
+    if (!out.empty()) out.push_back('&');
+    add(key);
+    out.push_back('=');
+    add(value);
+  }
+  return out;
+}
+
 }  // namespace gust::aws

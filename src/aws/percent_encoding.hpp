@@ -21,5 +21,7 @@ using QueryParams = std::vector<std::pair<std::string, std::string>>;
 QueryParams parse_query(std::string_view query);
 // {{"a","1 2"}} -> "a=1%202" (in the given order).
 std::string encode_query(const QueryParams& params);
+// application/x-www-form-urlencoded as botocore writes it: "a=1+2" (space as '+').
+std::string encode_form(const QueryParams& params);
 
 }  // namespace gust::aws

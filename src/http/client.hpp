@@ -69,7 +69,8 @@ struct ClientOptions {
   std::size_t max_idle_per_origin = 8;
   std::uint64_t body_limit = std::uint64_t{5} << 30;  // biggest response body accepted
   // PEM bundle to trust instead of the system store (tests: a self-signed CA).
-  // Default: $SSL_CERT_FILE, then the distributions' usual bundle paths.
+  // Default: $SSL_CERT_FILE / $SSL_CERT_DIR, then a hashed CA directory
+  // (/etc/ssl/certs, Amazon Linux's directory-hash), then the usual bundles.
   std::string ca_file;
   // A DNS server "ip:port" to ask instead of /etc/resolv.conf's (tests).
   std::string nameserver;

@@ -22,7 +22,13 @@ struct SynthOptions {
 // The template as a document (ordered members: stable, diffable output).
 Result<Value> synthesize(const manifest::Manifest& manifest, const SynthOptions& options);
 
-// The same document as YAML (CloudFormation accepts both).
+// Where the declaration a synth error points at was written: the "source"
+// ("main.cpp:12") of the function or resource at the start of `json_path`
+// ("functions[3].grants[0].resource"), or "" when the manifest does not say.
+std::string declared_at(const manifest::Manifest& manifest, std::string_view json_path);
+
+// The same document as YAML (CloudFormation accepts both), with intrinsic
+// functions in their short form (!Ref, !GetAtt, !Sub).
 std::string to_yaml(const Value& document);
 
 // A short human summary: functions, routes, resources, and per function the

@@ -6,6 +6,7 @@
 // touches a resource (examples/hello) link none of the AWS code.
 
 #include <gust/events.hpp>
+#include <gust/expression.hpp>
 #include <gust/result.hpp>
 #include <gust/value.hpp>
 
@@ -40,6 +41,11 @@ struct SortCondition {
   Value upper;  // between only
 };
 
+struct GetSpec {
+  bool consistent = false;
+  std::vector<std::string> attributes;  // projection: only these (top-level) attributes; empty = all
+};
+
 struct QuerySpec {
   std::string index;           // "" = the table itself
   std::string partition_key;   // attribute name (the index's own when querying an index)
@@ -50,12 +56,18 @@ struct QuerySpec {
   bool forward = true;
   bool consistent = false;
   std::optional<Value> start_key;  // from a previous page's next
+  Expression filter;
+  std::vector<std::string> attributes;
 };
 
 struct ScanSpec {
   std::optional<int> limit;
   bool consistent = false;
   std::optional<Value> start_key;
+  Expression filter;
+  std::vector<std::string> attributes;
+  std::optional<int> segment;         // parallel scan: this worker's segment
+  std::optional<int> total_segments;  // ... of this many
 };
 
 struct ItemPage {
@@ -65,14 +77,39 @@ struct ItemPage {
 
 enum class PutMode { overwrite, if_absent };
 
+// One action of a TransactWriteItems call.
+struct TransactItem {
+  enum class Kind { put, update, remove, check };
+  Kind kind = Kind::put;
+  const ResourceBinding* table = nullptr;
+  Value item;                       // put
+  ItemKey key;                      // update, remove, check
+  std::optional<gust::Update> update;  // update (its condition too)
+  Expression condition;             // put, remove, check
+};
+
 class TableService {
  public:
   virtual ~TableService() = default;
-  virtual Result<std::optional<Value>> get_item(const ResourceBinding& table, const ItemKey& key, bool consistent) = 0;
-  virtual Result<void> put_item(const ResourceBinding& table, const Value& item, PutMode mode) = 0;
-  virtual Result<void> delete_item(const ResourceBinding& table, const ItemKey& key) = 0;
+  // nullopt when no item has the key.
+  virtual Result<std::optional<Value>> get_item(const ResourceBinding& table, const ItemKey& key,
+                                                const GetSpec& spec) = 0;
+  // if_absent: ErrorCode::already_exists when the key is taken; a failed `condition`: failed_precondition.
+  virtual Result<void> put_item(const ResourceBinding& table, const Value& item, PutMode mode,
+                                const Expression& condition) = 0;
+  virtual Result<void> delete_item(const ResourceBinding& table, const ItemKey& key, const Expression& condition) = 0;
+  // Returns the item as it is after the update (ReturnValues ALL_NEW).
+  virtual Result<Value> update_item(const ResourceBinding& table, const ItemKey& key, const gust::Update& update) = 0;
   virtual Result<ItemPage> query(const ResourceBinding& table, const QuerySpec& spec) = 0;
   virtual Result<ItemPage> scan(const ResourceBinding& table, const ScanSpec& spec) = 0;
+  // BatchGetItem in chunks of 100, unprocessed keys retried; items found, in no particular order.
+  virtual Result<std::vector<Value>> batch_get(const ResourceBinding& table, const std::vector<ItemKey>& keys,
+                                               const GetSpec& spec) = 0;
+  // BatchWriteItem in chunks of 25, unprocessed items retried.
+  virtual Result<void> batch_write(const ResourceBinding& table, const std::vector<Value>& puts,
+                                   const std::vector<ItemKey>& deletes) = 0;
+  // TransactWriteItems (at most 100 actions): all happen or none.
+  virtual Result<void> transact_write(const std::vector<TransactItem>& items) = 0;
 };
 
 // ---- buckets
@@ -80,7 +117,8 @@ struct ObjectData {
   std::string body;
   std::string content_type;
   std::string etag;
-  std::uint64_t size = 0;
+  std::uint64_t size = 0;  // the whole object's size (also for a range)
+  std::string last_modified;
   std::map<std::string, std::string> metadata;
 };
 
@@ -110,12 +148,16 @@ struct ByteRange {
 class BucketService {
  public:
   virtual ~BucketService() = default;
+  // Bodies above the multipart threshold (16 MiB) go up in parts. Returns the ETag.
   virtual Result<std::string> put_object(const ResourceBinding& bucket, std::string_view key, std::string_view body,
-                                         const PutObjectSpec& spec) = 0;  // returns the ETag
+                                         const PutObjectSpec& spec) = 0;
   virtual Result<ObjectData> get_object(const ResourceBinding& bucket, std::string_view key,
                                         const std::optional<ByteRange>& range) = 0;
   virtual Result<ObjectData> head_object(const ResourceBinding& bucket, std::string_view key) = 0;
   virtual Result<void> delete_object(const ResourceBinding& bucket, std::string_view key) = 0;
+  // Copies within the bucket; returns the new object's ETag.
+  virtual Result<std::string> copy_object(const ResourceBinding& bucket, std::string_view source_key,
+                                          std::string_view destination_key) = 0;
   virtual Result<ObjectPage> list_objects(const ResourceBinding& bucket, std::string_view prefix,
                                           std::string_view delimiter, const std::optional<std::string>& token,
                                           std::optional<int> max_keys) = 0;
@@ -147,16 +189,25 @@ class QueueService {
                                                        std::chrono::seconds wait,
                                                        std::optional<std::chrono::seconds> visibility) = 0;
   virtual Result<void> delete_message(const ResourceBinding& queue, std::string_view receipt_handle) = 0;
+  // Deletes up to ten messages; an error names the ones that failed.
+  virtual Result<void> delete_batch(const ResourceBinding& queue, const std::vector<std::string>& receipt_handles) = 0;
   virtual Result<void> change_visibility(const ResourceBinding& queue, std::string_view receipt_handle,
                                          std::chrono::seconds timeout) = 0;
 };
 
 // ---- topics
+struct PublishSpec {
+  std::string subject;
+  std::string group_id;          // FIFO topics
+  std::string deduplication_id;  // FIFO topics
+  std::map<std::string, std::string> attributes;  // string message attributes
+};
+
 class TopicService {
  public:
   virtual ~TopicService() = default;
   virtual Result<std::string> publish(const ResourceBinding& topic, std::string_view message,
-                                      const std::map<std::string, std::string>& attributes) = 0;
+                                      const PublishSpec& spec) = 0;
 };
 
 // The process-wide services (defined in src/aws/; created on first use from

@@ -1,4 +1,10 @@
-# cmake -DAPP=... -DGUST=... -DNAME=... -DGOLDEN_DIR=... -DWORK=... -DCFN_CHECK=... -P check_template.cmake
+# cmake -DGUST=... -DNAME=... -DGOLDEN_DIR=... -DWORK=... -DCFN_CHECK=... -DCFN_LINT=... -DPYTHON=...
+#       (-DAPP=app-binary | -DMANIFEST=file.manifest.json) -P check_template.cmake
+# With APP: the app's manifest must match GOLDEN_DIR/manifest/NAME.manifest.json.
+# Then the template of the manifest must match GOLDEN_DIR/synth/NAME.template.json,
+# both the JSON and the YAML form must pass cfn-check --strict-iam (the JSON
+# also AWS's own validator, --aws-validate) and cfn-lint, and the YAML must
+# read back as the same document as the JSON.
 file(REMOVE_RECURSE "${WORK}")
 file(MAKE_DIRECTORY "${WORK}")
 
@@ -23,16 +29,23 @@ function(compare_golden actual golden)
   endif()
 endfunction()
 
-run("${APP}" manifest)
-file(WRITE "${WORK}/manifest.json" "${run_out}")
-compare_golden("${WORK}/manifest.json" "${GOLDEN_DIR}/manifest/${NAME}.manifest.json")
+if(DEFINED APP)
+  run("${APP}" manifest)
+  set(MANIFEST "${WORK}/manifest.json")
+  file(WRITE "${MANIFEST}" "${run_out}")
+  compare_golden("${MANIFEST}" "${GOLDEN_DIR}/manifest/${NAME}.manifest.json")
+endif()
 
-run("${GUST}" synth --manifest "${WORK}/manifest.json" --out "${WORK}")
+run("${GUST}" synth --manifest "${MANIFEST}" --out "${WORK}")
 compare_golden("${WORK}/template.json" "${GOLDEN_DIR}/synth/${NAME}.template.json")
-run("${GUST}" synth --manifest "${WORK}/manifest.json" --out "${WORK}" --format yaml)
+run("${GUST}" synth --manifest "${MANIFEST}" --out "${WORK}" --format yaml)
+run("${PYTHON}" "${CMAKE_CURRENT_LIST_DIR}/yaml_equals_json.py" "${WORK}/template.yaml" "${WORK}/template.json")
 
-foreach(template template.json template.yaml)
-  run("${CFN_CHECK}" --strict-iam "${WORK}/${template}")
-  run(cfn-lint --non-zero-exit-code error "${WORK}/${template}")
-endforeach()
-message(STATUS "${NAME}: templates match the goldens and pass cfn-check --strict-iam and cfn-lint")
+run("${CFN_CHECK}" --strict-iam --aws-validate "${WORK}/template.json")
+run("${CFN_CHECK}" --strict-iam "${WORK}/template.yaml")
+if(CFN_LINT)
+  run("${CFN_LINT}" --non-zero-exit-code error "${WORK}/template.json" "${WORK}/template.yaml")
+else()
+  message(STATUS "cfn-lint is not installed: validated with cfn-check only")
+endif()
+message(STATUS "${NAME}: the template matches its golden; JSON and YAML agree and pass cfn-check --strict-iam and cfn-lint")
