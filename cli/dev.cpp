@@ -13,7 +13,8 @@ namespace gust::cli {
 
 Command dev_command() {
   return {"dev", "Run the app locally as AWS would: HTTP gateway, Lambda processes, reload on save",
-          "  gust dev examples/todo\n  gust dev --port 0          # any free port\n",
+          "  gust dev examples/todo\n  gust dev --port 0          # any free port\n"
+          "  gust dev --run 'hello=env _HANDLER=index.handler node ric/index.mjs'   # one function on Node's aws-lambda-ric\n",
           [](CLI::App& sub) {
             auto args = add_project_args(sub);
             auto options = std::make_shared<devcloud::DevSessionOptions>();
@@ -25,7 +26,24 @@ Command dev_command() {
             auto no_watch = std::make_shared<bool>(false);
             sub.add_flag("--no-watch", *no_watch, "Do not rebuild and reload when a source file changes");
             sub.add_flag("--reset", options->reset, "Start with empty local services (deletes DIR/.gust/dev/aws)");
-            return [args, options, no_watch]() -> int {
+            auto build_type = std::make_shared<std::string>(project::kDevBuildType);
+            sub.add_option("--build-type", *build_type,
+                           "CMake build type of the app: GustDev (quick to compile: -O1, gust's headers precompiled) or "
+                           "any other, e.g. RelWithDebInfo as `gust build` uses")
+                ->capture_default_str();
+            auto runs = std::make_shared<std::vector<std::string>>();
+            sub.add_option("--run", *runs,
+                           "FUNCTION=COMMAND: serve FUNCTION with another Lambda runtime started by COMMAND (a shell command "
+                           "run in DIR with the function's environment; set variables with `env`, e.g. env _HANDLER=index.handler node ...) "
+                           "instead of the app binary")
+                ->check(CLI::Validator(
+                    [](std::string& spec) -> std::string {
+                      const auto eq = spec.find('=');
+                      if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) return "expected FUNCTION=COMMAND, got '" + spec + "'";
+                      return {};
+                    },
+                    "FUNCTION=COMMAND"));
+            return [args, options, no_watch, runs, build_type]() -> int {
               // Ctrl-C and SIGTERM are taken by sigwait below; every thread started after this inherits the mask.
               sigset_t signals;
               sigemptyset(&signals);
@@ -35,7 +53,12 @@ Command dev_command() {
 
               options->build = args->build;
               options->build.dir = args->dir;
+              // A quick-compiling profile in a folder of its own: the release build (.gust/build) is left alone.
+              options->build.build_type = *build_type;
+              options->build.build_dir = std::filesystem::path(args->dir) / ".gust" / "dev" / "build";
               options->watch = !*no_watch;
+              for (const auto& spec : *runs) options->cloud.function_commands[spec.substr(0, spec.find('='))] = spec.substr(spec.find('=') + 1);
+              options->cloud.command_dir = args->dir;
               devcloud::ConsoleLog log(stdout, ::isatty(1) != 0 && std::getenv("NO_COLOR") == nullptr);
               log.note(fmt::format("gust dev: building {}", args->dir));
               auto session = devcloud::DevSession::start(*options, log);

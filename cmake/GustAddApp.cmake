@@ -8,6 +8,11 @@ function(gust_add_app name)
   target_link_libraries(${name} PRIVATE gust::gust)
   target_compile_features(${name} PRIVATE cxx_std_20)
   gust_app_marker(${name})
+  # gust dev's build type: gust's headers parsed once into a precompiled
+  # header, so an edit recompiles only the app's own code (bench/devcloud).
+  if(CMAKE_BUILD_TYPE STREQUAL "GustDev")
+    target_precompile_headers(${name} PRIVATE <gust/gust.hpp>)
+  endif()
   # GUST_STATIC_APPS=ON (what `gust package` configures) links every app static.
   if(APP_STATIC OR GUST_STATIC_APPS)
     if(COMMAND gust_make_static)

@@ -13,6 +13,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-botocore
   # interop tests of the local AWS services (tests/integration/localaws)
   awscli
+  # the local cloud as a deploy target, driven with boto3 (tests/e2e/target)
+  python3-boto3
 )
 # Node.js (test-only peers and interop): any install that gives node 20+ and npm will do
 # (nodesource's nodejs bundles npm and conflicts with Debian's npm package).

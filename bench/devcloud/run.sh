@@ -12,6 +12,7 @@
 # Environment: DURATION (10s), CONNECTIONS (8), WARMUP (3s), ROUNDS (1: measured gust/sls pairs,
 # alternated), PIN (1: servers on CPU 0, wrk on CPU 1; 0: no pinning), RELOADS (3),
 # ONLY (http | reload; default both), KEEP (1: keep the temp folder with the servers' logs),
+# BUILD_TYPE (reload: the app's build type, e.g. RelWithDebInfo for the figure before GustDev),
 # GUST (a gust binary to use as it is instead of building BUILD_DIR's).
 # Everything it starts is stopped by pid on exit, error or Ctrl-C. Only loopback is used.
 set -euo pipefail
@@ -26,6 +27,7 @@ rounds="${ROUNDS:-1}"
 pin="${PIN:-1}"
 reloads="${RELOADS:-3}"
 only="${ONLY:-}"
+build_type="${BUILD_TYPE:-}"  # reload: gust dev --build-type (default: gust dev's, GustDev)
 
 say() { echo "== $*" >&2; }
 die() { echo "error: $*" >&2; exit 1; }
@@ -259,7 +261,7 @@ bench_reload() {
 
   say "starting gust dev on a copy of examples/todo ($app), unpinned: the builds use both CPUs"
   t0="$(now_us)"
-  "$gust" dev "$app" --port 0 >"$log" 2>&1 &
+  "$gust" dev "$app" --port 0 ${build_type:+--build-type "$build_type"} >"$log" 2>&1 &
   pid=$!; pids+=("$pid")
   line="$(wait_for_line "$log" 'serving on http://127\.0\.0\.1:[0-9]+' 900 "$pid")"
   url="$(grep -oE 'http://127\.0\.0\.1:[0-9]+' <<<"$line" | head -1)/bench/version"
@@ -295,7 +297,7 @@ bench_reload() {
     ms=$(((t1 - t0) / 1000))
     # The build's end: when the linker wrote the app binary (then gust copies it, reads the manifest, swaps).
     local built_ms='?' mtime
-    if mtime="$(stat -c '%.6Y' "$app/.gust/build/todo" 2>/dev/null)"; then built_ms=$(((${mtime/./} - t0) / 1000)); fi
+    if mtime="$(stat -c '%.6Y' "$app/.gust/dev/build/todo" 2>/dev/null)"; then built_ms=$(((${mtime/./} - t0) / 1000)); fi
     # gust's own figure (build + swap, without the watcher's quiet window) for the same reload.
     reported="$(grep 'reloaded in' "$log" | sed -n "$((before + 1))p" | grep -oE '[0-9]+ ms' || echo '? ms')"
     results+=("$ms")
@@ -303,9 +305,9 @@ bench_reload() {
       "$i" "$ms" "$built_ms" "$reported" "$polls" "$failures"
   done
   echo "first start (fresh build of the copy to serving): $first_start_ms ms"
-  printf '%s\n' "${results[@]}" | sort -n | awk '{ v[NR] = $1 } END {
+  printf '%s\n' "${results[@]}" | sort -n | awk -v bt="${build_type:-GustDev}" '{ v[NR] = $1 } END {
     m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-    printf "edit-to-serving, one-line change in examples/todo: median %d ms of %d (min %d, max %d)\n", m, NR, v[1], v[NR] }'
+    printf "edit-to-serving, one-line change in examples/todo (build type %s): median %d ms of %d (min %d, max %d)\n", bt, m, NR, v[1], v[NR] }'
   stop_pid "$pid"
 }
 

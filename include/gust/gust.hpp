@@ -4,6 +4,7 @@
 #include <gust/app.hpp>
 #include <gust/bucket.hpp>
 #include <gust/context.hpp>
+#include <gust/decimal.hpp>
 #include <gust/error.hpp>
 #include <gust/events.hpp>
 #include <gust/grants.hpp>

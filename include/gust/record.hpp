@@ -9,8 +9,16 @@
 //   gust::Result<Todo> t = gust::from_json<Todo>(text);   // error: "title: expected string, got number"
 //
 // Decoding is lenient about absence: a missing or null member leaves the
-// field as the struct's default member initialiser set it. Unknown members
-// are ignored. Type mismatches are errors naming the field path.
+// field as the struct's default member initialiser set it, except that an
+// optional becomes empty and a set becomes empty (DynamoDB cannot store an
+// empty set, so an empty set field is written as no attribute at all).
+// Unknown members are ignored. Type mismatches are errors naming the field path.
+//
+// Field types: bool, integers, floating point, gust::Decimal (exact; from JSON
+// it also accepts a numeric string such as "12.50"), std::string, gust::Bytes,
+// gust::Value, records, and std::optional / std::vector / std::set /
+// std::unordered_set / std::map<std::string, _> / std::unordered_map<std::string, _>
+// of them. Sets of strings, numbers and Bytes are DynamoDB sets (SS/NS/BS).
 
 #include <gust/detail/for_each.hpp>
 #include <gust/value.hpp>
@@ -25,6 +33,7 @@
 #include <tuple>
 #include <type_traits>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace gust {
@@ -154,6 +163,13 @@ struct Codec<std::string> {
   }
 };
 
+// Exact; from integers, doubles (their shortest text), decimals and numeric strings.
+template <>
+struct Codec<Decimal> {
+  static Value encode(const Decimal& d) { return Value(d); }
+  static bool decode(const Value& v, Decimal& out, DecodeContext& ctx);
+};
+
 template <>
 struct Codec<Bytes> {
   static Value encode(const Bytes& b) { return Value(b); }
@@ -179,13 +195,15 @@ namespace detail {
 std::string index_segment(std::size_t i);
 std::string key_segment(std::string_view key);
 
-template <class Seq, class T>
+// `AsSet`: encode as Value::set (DynamoDB SS/NS/BS) rather than a list.
+template <class Seq, class T, bool AsSet = false>
 struct SequenceCodec {
   static Value encode(const Seq& seq) {
     Array a;
     a.reserve(seq.size());
     for (const auto& item : seq) a.push_back(Codec<T>::encode(item));
-    return Value(std::move(a));
+    if constexpr (AsSet) return Value::set(std::move(a));
+    else return Value(std::move(a));
   }
   static bool decode(const Value& v, Seq& out, DecodeContext& ctx) {
     if (v.kind() != Value::Kind::array) return ctx.type_mismatch("array", v);
@@ -225,7 +243,17 @@ struct MapCodec {
 template <class T>
 struct Codec<std::vector<T>> : detail::SequenceCodec<std::vector<T>, T> {};
 template <class T>
-struct Codec<std::set<T>> : detail::SequenceCodec<std::set<T>, T> {};
+struct Codec<std::set<T>> : detail::SequenceCodec<std::set<T>, T, true> {};
+template <class T>
+struct Codec<std::unordered_set<T>> : detail::SequenceCodec<std::unordered_set<T>, T, true> {};
+namespace detail {
+template <class T>
+inline constexpr bool is_set_v = false;
+template <class T>
+inline constexpr bool is_set_v<std::set<T>> = true;
+template <class T>
+inline constexpr bool is_set_v<std::unordered_set<T>> = true;
+}  // namespace detail
 template <class T>
 struct Codec<std::map<std::string, T>> : detail::MapCodec<std::map<std::string, T>, T> {};
 template <class T>
@@ -258,6 +286,7 @@ struct Codec<T> {
     const Value* member = object.find(name);
     if (member == nullptr || member->is_null()) {
       if constexpr (requires { out.reset(); }) out.reset();
+      else if constexpr (detail::is_set_v<F>) out.clear();  // an empty set was written as no attribute
       return true;  // absent: keep the default member initialiser
     }
     return ctx.with(detail::key_segment(name), [&] { return gust::decode(*member, out, ctx); });

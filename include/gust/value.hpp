@@ -1,11 +1,22 @@
 #pragma once
-// gust::Value: a JSON-shaped document (plus binary) that records encode to
-// and decode from. JSON text and DynamoDB attribute values are both written
-// from it, so a record type is described once and marshalled everywhere.
+// gust::Value: a JSON-shaped document (plus binary, exact decimals and sets)
+// that records encode to and decode from. JSON text and DynamoDB attribute
+// values are both written from it, so a record type is described once and
+// marshalled everywhere.
+//
+// Numbers keep every digit they arrive with: integers that fit 64 bits are
+// integer/unsigned_integer, numbers a double holds exactly (whose shortest
+// text is the number read) are `number`, anything else within DynamoDB's
+// range (38 digits, 1E-130..9.99E+125) is a `decimal` with the exact text.
+// JSON numbers beyond that range (more than 38 significant digits) read as
+// the nearest double, since no DynamoDB attribute could hold them anyway.
 
+#include <gust/decimal.hpp>
 #include <gust/result.hpp>
 
+#include <compare>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -17,6 +28,7 @@ namespace gust {
 struct Bytes {
   std::string data;
   friend bool operator==(const Bytes&, const Bytes&) = default;
+  friend std::strong_ordering operator<=>(const Bytes&, const Bytes&) = default;  // for std::set<Bytes>
 };
 
 class Value;
@@ -26,7 +38,8 @@ using Object = std::vector<Member>;  // keeps insertion order; lookups are linea
 
 class Value {
  public:
-  enum class Kind { null, boolean, integer, unsigned_integer, number, string, binary, array, object };
+  // `decimal` is last so the others keep their numbers.
+  enum class Kind { null, boolean, integer, unsigned_integer, number, string, binary, array, object, decimal };
 
   Value() = default;
   Value(std::nullptr_t) {}                                // NOLINT: implicit by design
@@ -44,17 +57,35 @@ class Value {
   Value(Bytes b) : v_(std::move(b)) {}                    // NOLINT
   Value(Array a) : v_(std::move(a)) {}                    // NOLINT
   Value(Object o) : v_(std::move(o)) {}                   // NOLINT
+  Value(Decimal d) : v_(std::move(d)) {}                  // NOLINT
+
+  // A set: an array of distinct strings, numbers or Bytes. JSON writes it as
+  // an array; DynamoDB as SS/NS/BS (an empty set member is left out of an item,
+  // since DynamoDB has no empty sets; a set of anything else is a list L).
+  // std::set and std::unordered_set fields encode to one; SS/NS/BS read back as one.
+  //
+  //   todos.update({id}, gust::Update{"ADD tags :t"}.value(":t", gust::Value::set({"urgent"})));
+  static Value set(Array members) {
+    Value v(std::move(members));
+    v.set_ = true;
+    return v;
+  }
 
   Kind kind() const noexcept { return static_cast<Kind>(v_.index()); }
   bool is_null() const noexcept { return kind() == Kind::null; }
   bool is_number() const noexcept {
-    return kind() == Kind::integer || kind() == Kind::unsigned_integer || kind() == Kind::number;
+    return kind() == Kind::integer || kind() == Kind::unsigned_integer || kind() == Kind::number ||
+           kind() == Kind::decimal;
   }
+  // An array made with Value::set (or read from a DynamoDB SS/NS/BS).
+  bool is_set() const noexcept { return set_; }
 
   bool as_bool() const { return std::get<bool>(v_); }
   std::int64_t as_int() const { return std::get<std::int64_t>(v_); }
   std::uint64_t as_uint() const { return std::get<std::uint64_t>(v_); }
-  double as_double() const { return std::get<double>(v_); }
+  // Any number kind as a double (the nearest one for integers beyond 2^53 and decimals).
+  double as_double() const;
+  const Decimal& as_decimal() const { return std::get<Decimal>(v_); }
   const std::string& as_string() const { return std::get<std::string>(v_); }
   const Bytes& as_bytes() const { return std::get<Bytes>(v_); }
   const Array& as_array() const { return std::get<Array>(v_); }
@@ -67,10 +98,13 @@ class Value {
   // Object insert-or-assign; turns a null into an empty object first.
   Value& operator[](std::string_view key);
 
+  // Numbers compare by value across kinds (1 == 1u == 1.0 == Decimal(1)); a set
+  // never equals a plain array.
   friend bool operator==(const Value& a, const Value& b);
 
  private:
-  std::variant<std::monostate, bool, std::int64_t, std::uint64_t, double, std::string, Bytes, Array, Object> v_;
+  std::variant<std::monostate, bool, std::int64_t, std::uint64_t, double, std::string, Bytes, Array, Object, Decimal> v_;
+  bool set_ = false;
 };
 
 struct Member {
@@ -93,3 +127,8 @@ std::string base64_encode(std::string_view data);
 Result<std::string> base64_decode(std::string_view text);
 
 }  // namespace gust
+
+template <>
+struct std::hash<gust::Bytes> {  // for std::unordered_set<gust::Bytes>
+  std::size_t operator()(const gust::Bytes& b) const noexcept { return std::hash<std::string>{}(b.data); }
+};

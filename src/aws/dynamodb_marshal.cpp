@@ -1,11 +1,11 @@
 #include "aws/dynamodb_marshal.hpp"
 
+#include "core/number_text.hpp"
+
 #include <boost/json/array.hpp>
 
 #include <fmt/format.h>
 
-#include <charconv>
-#include <cmath>
 
 namespace gust::aws::ddb {
 namespace json = boost::json;
@@ -26,49 +26,74 @@ Result<std::string> number_text(const Value& v) {
   switch (v.kind()) {
     case Value::Kind::integer: return std::to_string(v.as_int());
     case Value::Kind::unsigned_integer: return std::to_string(v.as_uint());
+    case Value::Kind::decimal: return v.as_decimal().to_string();  // already in range, canonical
     case Value::Kind::number: {
-      const double d = v.as_double();
-      if (!std::isfinite(d)) return unexpected(ErrorCode::invalid_argument, "DynamoDB numbers cannot be NaN or infinite");
-      char buf[64];
-      // Shortest text that reads back to the same double.
-      auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
-      if (ec != std::errc{}) return unexpected(ErrorCode::internal, "cannot format a number");
-      return std::string(buf, end);
+      // Checked here, so a double DynamoDB cannot hold fails before any call, naming the attribute.
+      auto d = Decimal::from_double(v.as_double());
+      if (!d) return Unexpected{std::move(d).error()};
+      return d->to_string();
     }
     default: return unexpected(ErrorCode::internal, "not a number");
   }
 }
 
 Result<Value> parse_number(std::string_view text) {
-  const bool integral = !text.empty() && text.find_first_of(".eE") == std::string_view::npos;
-  if (integral) {
-    std::int64_t i = 0;
-    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), i);
-    if (ec == std::errc{} && p == text.data() + text.size()) return Value(static_cast<long long>(i));
-    if (text.front() != '-') {
-      std::uint64_t u = 0;
-      auto [q, ec2] = std::from_chars(text.data(), text.data() + text.size(), u);
-      if (ec2 == std::errc{} && q == text.data() + text.size()) return Value(static_cast<unsigned long long>(u));
-    }
-  }
-  double d = 0;
-  std::string_view digits = text;
-  if (!digits.empty() && digits.front() == '+') digits.remove_prefix(1);
-  auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), d);
-  if ((ec != std::errc{} && ec != std::errc::result_out_of_range) || p != digits.data() + digits.size())
-    return unexpected(ErrorCode::internal, fmt::format("DynamoDB answered a number that is not one: '{}'", text));
-  // A whole number beyond 64 bits stays a double (nearest value).
-  return Value(d);
+  auto v = number_from_text(text);
+  if (!v) return unexpected(ErrorCode::internal, fmt::format("DynamoDB answered a number that is not one: '{}'", text));
+  return std::move(*v);
 }
 
-Result<json::value> to_attribute(const Value& v, std::string_view path) {
+namespace {
+
+// "SS", "NS" or "BS" when every member is a string, a number or Bytes; "" when
+// the set cannot be a DynamoDB set (it is written as a list).
+std::string_view set_type(const Array& members) {
+  const auto type_of = [](const Value& v) -> std::string_view {
+    if (v.kind() == Value::Kind::string) return "SS";
+    if (v.is_number()) return "NS";
+    if (v.kind() == Value::Kind::binary) return "BS";
+    return "";
+  };
+  const std::string_view type = type_of(members.front());
+  for (const auto& m : members) {
+    if (type_of(m) != type) return "";
+  }
+  return type;
+}
+
+Result<json::value> set_attribute(const Array& members, std::string_view type, std::string_view path) {
+  json::array out;
+  out.reserve(members.size());
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    const Value& m = members[i];
+    if (type == "SS") {
+      out.emplace_back(m.as_string());
+    } else if (type == "BS") {
+      out.emplace_back(base64_encode(m.as_bytes().data));
+    } else {
+      auto text = number_text(m);
+      if (!text) return bad(fmt::format("{}[{}]", path, i), text.error().message);
+      out.emplace_back(*text);
+    }
+  }
+  json::object attribute;
+  attribute[type] = std::move(out);
+  return json::value(std::move(attribute));
+}
+
+// Where a value is written: an empty set is left out of a map by to_item, is
+// an empty list inside a list, and has no form of its own.
+enum class Place { alone, in_list };
+
+Result<json::value> attribute(const Value& v, std::string_view path, Place place) {
   json::object out;
   switch (v.kind()) {
     case Value::Kind::null: out["NULL"] = true; break;
     case Value::Kind::boolean: out["BOOL"] = v.as_bool(); break;
     case Value::Kind::integer:
     case Value::Kind::unsigned_integer:
-    case Value::Kind::number: {
+    case Value::Kind::number:
+    case Value::Kind::decimal: {
       auto text = number_text(v);
       if (!text) return bad(path, text.error().message);
       out["N"] = *text;
@@ -77,11 +102,16 @@ Result<json::value> to_attribute(const Value& v, std::string_view path) {
     case Value::Kind::string: out["S"] = v.as_string(); break;
     case Value::Kind::binary: out["B"] = base64_encode(v.as_bytes().data); break;
     case Value::Kind::array: {
-      json::array list;
       const auto& a = v.as_array();
+      if (v.is_set() && a.empty() && place == Place::alone)
+        return bad(path, "DynamoDB has no empty sets: leave the attribute out (REMOVE it in an update) instead");
+      if (v.is_set() && !a.empty()) {
+        if (const auto type = set_type(a); !type.empty()) return set_attribute(a, type, path);
+      }
+      json::array list;
       list.reserve(a.size());
       for (std::size_t i = 0; i < a.size(); ++i) {
-        auto item = to_attribute(a[i], fmt::format("{}[{}]", path, i));
+        auto item = attribute(a[i], fmt::format("{}[{}]", path, i), Place::in_list);
         if (!item) return Unexpected{std::move(item).error()};
         list.push_back(std::move(*item));
       }
@@ -98,13 +128,18 @@ Result<json::value> to_attribute(const Value& v, std::string_view path) {
   return json::value(std::move(out));
 }
 
+}  // namespace
+
+Result<json::value> to_attribute(const Value& v, std::string_view path) { return attribute(v, path, Place::alone); }
+
 Result<json::object> to_item(const Value& v, std::string_view path) {
   if (v.kind() != Value::Kind::object)
     return bad(path, fmt::format("a DynamoDB item must be an object (a record), not a {}", kind_name(v.kind())));
   json::object out;
   out.reserve(v.as_object().size());
   for (const auto& m : v.as_object()) {
-    if (m.value.is_null()) continue;
+    // Absent rather than NULL (sparse indexes), and DynamoDB cannot store an empty set.
+    if (m.value.is_null() || (m.value.is_set() && m.value.as_array().empty())) continue;
     auto a = to_attribute(m.value, child(path, m.key));
     if (!a) return Unexpected{std::move(a).error()};
     out[m.key] = std::move(*a);
@@ -151,7 +186,7 @@ Result<Value> from_attribute(const json::value& attribute, std::string_view path
         }
       }
     }
-    return Value(std::move(out));
+    return type == "L" ? Value(std::move(out)) : Value::set(std::move(out));
   }
   if (type == "M") {
     if (!body.is_object()) return unexpected(ErrorCode::internal, "malformed map", std::string(path));

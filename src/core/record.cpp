@@ -1,6 +1,7 @@
 // The non-template parts of record decoding: paths, messages, number ranges.
 #include <gust/record.hpp>
 
+#include <charconv>
 #include <cmath>
 #include <fmt/format.h>
 
@@ -34,6 +35,22 @@ bool Codec<Bytes>::decode(const Value& v, Bytes& out, DecodeContext& ctx) {
   auto decoded = base64_decode(v.as_string());
   if (!decoded) return ctx.fail(decoded.error().message);
   out.data = std::move(*decoded);
+  return true;
+}
+
+bool Codec<Decimal>::decode(const Value& v, Decimal& out, DecodeContext& ctx) {
+  Result<Decimal> d = Decimal{};
+  switch (v.kind()) {
+    case Value::Kind::decimal: out = v.as_decimal(); return true;
+    case Value::Kind::integer: out = Decimal(v.as_int()); return true;
+    case Value::Kind::unsigned_integer: out = Decimal(v.as_uint()); return true;
+    case Value::Kind::number: d = Decimal::from_double(v.as_double()); break;
+    // JSON senders often quote numbers a double would round ("12345678901234567890.5").
+    case Value::Kind::string: d = Decimal::parse(v.as_string()); break;
+    default: return ctx.type_mismatch("number", v);
+  }
+  if (!d) return ctx.fail(d.error().message);
+  out = *std::move(d);
   return true;
 }
 
@@ -71,6 +88,29 @@ bool decode_integer(const Value& v, std::int64_t min, std::uint64_t max, std::in
       }
       return true;
     }
+    case Value::Kind::decimal: {
+      const Decimal& d = v.as_decimal();
+      if (!d.is_integer()) return ctx.fail(fmt::format("expected an integer, got {}", d.to_string()));
+      const std::string& text = d.to_string();
+      const char* const end = text.data() + text.size();
+      // Decimals hold only whole numbers beyond 64 bits, but one built by hand may be small.
+      const auto whole = [&](auto& n) {
+        const auto [p, ec] = std::from_chars(text.data(), end, n);
+        return ec == std::errc{} && p == end;
+      };
+      if (std::int64_t i = 0; whole(i)) {
+        if (i < min || (i > 0 && static_cast<std::uint64_t>(i) > max)) return out_of_range();
+        signed_out = i;
+        unsigned_out = static_cast<std::uint64_t>(i);
+        return true;
+      }
+      if (std::uint64_t u = 0; whole(u) && u <= max) {
+        signed_out = static_cast<std::int64_t>(u);
+        unsigned_out = u;
+        return true;
+      }
+      return out_of_range();
+    }
     default:
       return ctx.type_mismatch("number", v);
   }
@@ -81,6 +121,7 @@ bool decode_double(const Value& v, double& out, DecodeContext& ctx) {
     case Value::Kind::integer: out = static_cast<double>(v.as_int()); return true;
     case Value::Kind::unsigned_integer: out = static_cast<double>(v.as_uint()); return true;
     case Value::Kind::number: out = v.as_double(); return true;
+    case Value::Kind::decimal: out = v.as_decimal().nearest_double(); return true;  // rounds, like any double field
     default: return ctx.type_mismatch("number", v);
   }
 }

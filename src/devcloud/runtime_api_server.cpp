@@ -239,9 +239,15 @@ struct RuntimeApiServer::Impl {
     std::string_view rest = target.substr(kPrefix.size());
     if (!rest.starts_with("invocation/")) return {};
     std::string id(rest.substr(11, rest.size() - 11 - 9));
-    std::lock_guard lock(mu);
-    auto job = running_job(id);
-    if (!job) return {};
+    std::function<void(std::string_view)> on_start;
+    std::shared_ptr<Job> job;
+    {
+      std::lock_guard lock(mu);
+      job = running_job(id);
+      if (!job) return {};
+      on_start = job->invocation.on_stream_start;
+    }
+    if (on_start) on_start(head.headers.get("Content-Type").value_or("application/octet-stream"));
     return [this, job](std::string_view bytes) {
       std::function<void(std::string_view)> on_chunk;
       {
@@ -319,7 +325,7 @@ Result<std::unique_ptr<RuntimeApiServer>> RuntimeApiServer::start(Options option
   http::ServerHandlers handlers;
   handlers.on_head = [raw](const http::ServerRequest& head) { return raw->on_head(head); };
   handlers.on_request = [raw](http::ServerRequest req, http::Responder reply) { raw->on_request(std::move(req), std::move(reply)); };
-  auto server = http::Server::start({raw->options.host, raw->options.port}, std::move(handlers));
+  auto server = http::Server::start({.host = raw->options.host, .port = raw->options.port, .io = raw->options.io}, std::move(handlers));
   if (!server) return Unexpected{std::move(server).error()};
   impl->server = std::move(*server);
   impl->reaper = std::thread([raw] { raw->reap(); });

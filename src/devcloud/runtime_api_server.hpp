@@ -21,6 +21,10 @@
 #include <string>
 #include <string_view>
 
+namespace gust::http {
+class IoThread;
+}
+
 namespace gust::devcloud {
 
 struct Invocation {
@@ -31,7 +35,9 @@ struct Invocation {
   std::string client_context;                   // Lambda-Runtime-Client-Context, when set
   std::string cognito_identity;                 // Lambda-Runtime-Cognito-Identity, when set
   std::optional<std::string> deadline_header;   // sent instead of the real deadline (tests of bad headers)
-  // Streamed responses: called with each body piece as it arrives.
+  // Streamed responses: called once with the stream's Content-Type when the
+  // runtime starts streaming, then with each body piece as it arrives.
+  std::function<void(std::string_view content_type)> on_stream_start;
   std::function<void(std::string_view bytes)> on_chunk;
 };
 
@@ -68,6 +74,7 @@ class RuntimeApiServer {
     std::string host = "127.0.0.1";
     std::uint16_t port = 0;  // 0: any free port
     std::string function_arn = "arn:aws:lambda:us-east-1:000000000000:function:gust-dev";
+    std::shared_ptr<http::IoThread> io;  // shared with other servers (gust dev); empty: a thread of its own
   };
 
   static Result<std::unique_ptr<RuntimeApiServer>> start(Options options);

@@ -4,12 +4,16 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
 #include <fcntl.h>
+
+#include <fmt/format.h>
 
 #include <atomic>
 #include <future>
@@ -31,32 +35,66 @@ class Session;
 namespace detail {
 struct Exchange {
   std::weak_ptr<Session> session;
-  std::atomic<bool> done{false};
+  std::atomic<bool> done{false};       // send() or begin_stream() happened
+  std::atomic<bool> streaming{false};  // begin_stream() happened
+  std::atomic<bool> ended{false};      // end_stream() or abort() of a stream happened
   std::atomic<bool> gone{false};
 };
 }  // namespace detail
 
-struct Server::Impl {
+struct IoThread::Impl {
+  asio::io_context ioc{1};
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work{ioc.get_executor()};
+  std::thread thread;
+};
+
+IoThread::IoThread() : impl_(std::make_unique<Impl>()) {}
+
+std::shared_ptr<IoThread> IoThread::start() {
+  std::shared_ptr<IoThread> io(new IoThread());
+  Impl* raw = io->impl_.get();
+  raw->thread = std::thread([raw] { raw->ioc.run(); });
+  return io;
+}
+
+IoThread::~IoThread() {
+  impl_->work.reset();
+  impl_->ioc.stop();
+  if (!impl_->thread.joinable()) return;
+  if (impl_->thread.get_id() == std::this_thread::get_id()) {
+    // Released from a completion on the thread itself (a server destroyed by
+    // its own handler): it can neither join itself nor free the io_context it
+    // is running, so both are left to the process's end.
+    impl_->thread.detach();
+    static_cast<void>(impl_.release());
+    return;
+  }
+  impl_->thread.join();
+}
+
+struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   ServerOptions options;
   ServerHandlers handlers;
-  asio::io_context ioc{1};
+  asio::io_context& ioc;  // of the Server's IoThread, which outlives this (see Server::io_)
   tcp::acceptor acceptor{ioc};
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
-  std::thread thread;
   std::map<std::uint64_t, std::weak_ptr<Session>> sessions;  // I/O thread only
   std::uint64_t next_id = 1;
   std::uint16_t port = 0;
-  bool stopped = false;
+  bool stopped = false;                     // I/O thread
+  std::atomic<bool> stop_requested{false};  // stop() runs once
 
+  explicit Impl(IoThread& io) : ioc(io.impl().ioc) {}
   void accept();
   void close_all();
+  bool on_io_thread() const { return ioc.get_executor().running_in_this_thread(); }
 };
 
 namespace {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(Server::Impl& server, tcp::socket socket, std::uint64_t id) : server_(server), socket_(std::move(socket)), id_(id) {}
+  Session(std::shared_ptr<Server::Impl> server, tcp::socket socket, std::uint64_t id)
+      : owner_(std::move(server)), server_(*owner_), socket_(std::move(socket)), id_(id) {}
 
   void start() { read_head(); }
   asio::any_io_executor executor() { return socket_.get_executor(); }
@@ -76,23 +114,97 @@ class Session : public std::enable_shared_from_this<Session> {
     if (closed_ || !awaiting_reply_) return;
     awaiting_reply_ = false;
     exchange_.reset();
+    if (head_request_) return reply_to_head(std::move(response));
     auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
-    res->version(11);
-    res->result(static_cast<unsigned>(response.status));
-    res->reason(reason_phrase(response.status));
-    for (const auto& [name, value] : response.headers) res->insert(name, value);
+    fill_head(*res, response);
     res->body() = std::move(response.body);
-    res->keep_alive(keep_alive_);
     res->prepare_payload();
     auto self = shared_from_this();
-    bhttp::async_write(socket_, *res, [self, res](beast::error_code ec, std::size_t) {
-      if (ec) return self->close();
-      if (!self->keep_alive_) return self->linger();
-      self->read_head();
-    });
+    bhttp::async_write(socket_, *res, [self, res](beast::error_code ec, std::size_t) { self->after_reply(ec); });
+  }
+
+  // The head of a streamed reply goes out now; chunks follow as they are written.
+  void begin_stream(int status, const Headers& headers) {
+    if (closed_ || !awaiting_reply_) return;
+    awaiting_reply_ = false;
+    streaming_ = true;
+    std::string head = fmt::format("HTTP/1.1 {} {}\r\n", status, reason_phrase(status));
+    for (const auto& [name, value] : headers) {
+      // Computed here, or a way to smuggle a second head: never copied.
+      if (beast::iequals(name, "Content-Length") || beast::iequals(name, "Transfer-Encoding") || beast::iequals(name, "Connection")) continue;
+      if (name.find_first_of("\r\n:") != std::string::npos || value.find_first_of("\r\n") != std::string::npos) continue;
+      head += fmt::format("{}: {}\r\n", name, value);
+    }
+    head += keep_alive_ ? "Transfer-Encoding: chunked\r\n\r\n" : "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+    queue(head);
+  }
+
+  void stream_chunk(std::string_view bytes) {
+    if (closed_ || !streaming_ || bytes.empty()) return;
+    queue(fmt::format("{:x}\r\n", bytes.size()));
+    queue(bytes);
+    queue("\r\n");
+  }
+
+  void end_stream() {
+    if (closed_ || !streaming_) return;
+    queue("0\r\n\r\n");
+    stream_complete_ = true;
   }
 
  private:
+  template <class Body>
+  void fill_head(bhttp::response<Body>& res, const ServerResponse& response) {
+    res.version(11);
+    res.result(static_cast<unsigned>(response.status));
+    res.reason(reason_phrase(response.status));
+    for (const auto& [name, value] : response.headers) {
+      if (beast::iequals(name, "Content-Length") || beast::iequals(name, "Transfer-Encoding")) continue;
+      res.insert(name, value);
+    }
+    res.keep_alive(keep_alive_);
+  }
+
+  // HEAD: the head a GET would get, its Content-Length included, and no body.
+  void reply_to_head(ServerResponse response) {
+    auto res = std::make_shared<bhttp::response<bhttp::empty_body>>();
+    fill_head(*res, response);
+    const auto length = response.headers.get("Content-Length");
+    res->set(bhttp::field::content_length, length ? std::string(*length) : std::to_string(response.body.size()));
+    auto self = shared_from_this();
+    bhttp::async_write(socket_, *res, [self, res](beast::error_code ec, std::size_t) { self->after_reply(ec); });
+  }
+
+  void after_reply(beast::error_code ec) {
+    if (ec) return close();
+    if (!keep_alive_) return linger();
+    read_head();
+  }
+
+  // Stream output: appended while a write is in flight, sent together after it.
+  void queue(std::string_view bytes) {
+    pending_.append(bytes);
+    if (!writing_) flush();
+  }
+
+  void flush() {
+    if (pending_.empty()) {
+      if (!stream_complete_) return;
+      streaming_ = stream_complete_ = false;
+      exchange_.reset();
+      return after_reply({});
+    }
+    writing_ = true;
+    in_flight_.swap(pending_);
+    pending_.clear();
+    auto self = shared_from_this();
+    asio::async_write(socket_, asio::buffer(in_flight_), [self](beast::error_code ec, std::size_t) {
+      self->writing_ = false;
+      if (ec) return self->close();
+      self->flush();
+    });
+  }
+
   void reject_too_large() {
     keep_alive_ = false;
     awaiting_reply_ = true;
@@ -117,7 +229,9 @@ class Session : public std::enable_shared_from_this<Session> {
     if (closed_) return;
     parser_.emplace();
     parser_->body_limit(server_.options.body_limit);
+    parser_->header_limit(server_.options.header_limit);
     streamed_ = false;
+    head_request_ = false;
     auto self = shared_from_this();
     bhttp::async_read_header(socket_, buffer_, *parser_, [self](beast::error_code ec, std::size_t) { self->on_head(ec); });
   }
@@ -136,6 +250,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void on_head(beast::error_code ec) {
+    if (closed_) return;  // completed before a close (stop) that ran first: the handlers may be gone
     if (ec == bhttp::error::body_limit) return reject_too_large();
     if (is_parse_error(ec)) return reject_malformed(ec);
     if (ec) return close();
@@ -157,14 +272,30 @@ class Session : public std::enable_shared_from_this<Session> {
       }
     }
     auto self = shared_from_this();
+    if (beast::iequals(h[bhttp::field::expect], "100-continue") && !parser_->is_done()) {
+      // The client waits for this before sending the body (botocore: a second per upload otherwise).
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      asio::async_write(socket_, asio::buffer(kContinue.data(), kContinue.size()), [self](beast::error_code e, std::size_t) {
+        if (e) return self->close();
+        self->read_body();
+      });
+      return;
+    }
+    read_body();
+  }
+
+  void read_body() {
+    auto self = shared_from_this();
     bhttp::async_read(socket_, buffer_, *parser_, [self](beast::error_code e, std::size_t) { self->on_body(e); });
   }
 
   void on_body(beast::error_code ec) {
+    if (closed_) return;
     if (ec == bhttp::error::body_limit) return reject_too_large();
     if (ec) return close();
     auto& msg = parser_->get();
     keep_alive_ = msg.keep_alive();
+    head_request_ = msg.method() == bhttp::verb::head;
     // Trailers arrive as fields after the head: take them in too.
     request_.headers = Headers{};
     for (const auto& f : msg) request_.headers.add(f.name_string(), f.value());
@@ -189,6 +320,7 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
+  std::shared_ptr<Server::Impl> owner_;  // kept alive while a completion may still run
   Server::Impl& server_;
   tcp::socket socket_;
   std::uint64_t id_;
@@ -198,7 +330,13 @@ class Session : public std::enable_shared_from_this<Session> {
   BodySink sink_;
   std::function<std::size_t(std::uint64_t, std::string_view, beast::error_code&)> chunk_cb_;
   std::shared_ptr<detail::Exchange> exchange_;
-  bool streamed_ = false;
+  bool streamed_ = false;   // the request body went to a sink
+  bool head_request_ = false;
+  bool streaming_ = false;   // a streamed reply is under way
+  bool stream_complete_ = false;
+  bool writing_ = false;
+  std::string pending_;
+  std::string in_flight_;
   std::vector<char> drain_;
   std::size_t drained_ = 0;
   bool keep_alive_ = true;
@@ -209,14 +347,15 @@ class Session : public std::enable_shared_from_this<Session> {
 }  // namespace
 
 void Server::Impl::accept() {
-  acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
-    if (ec || stopped) return;
+  acceptor.async_accept([self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+    if (ec || self->stopped) return;
     socket.set_option(tcp::no_delay(true), ec);
     ::fcntl(socket.native_handle(), F_SETFD, FD_CLOEXEC);
-    auto session = std::make_shared<Session>(*this, std::move(socket), next_id++);
-    sessions.emplace(next_id - 1, session);
+    const std::uint64_t id = self->next_id++;
+    auto session = std::make_shared<Session>(self, std::move(socket), id);
+    self->sessions.emplace(id, session);
     session->start();
-    accept();
+    self->accept();
   });
 }
 
@@ -236,8 +375,31 @@ void Responder::send(ServerResponse response) const {
   asio::post(session->executor(), [session, r = std::move(response)]() mutable { session->reply(std::move(r)); });
 }
 
-void Responder::abort() const {
+void Responder::begin_stream(int status, Headers headers) const {
   if (!exchange_ || exchange_->done.exchange(true)) return;
+  exchange_->streaming = true;
+  auto session = exchange_->session.lock();
+  if (!session) return;
+  asio::post(session->executor(), [session, status, h = std::move(headers)] { session->begin_stream(status, h); });
+}
+
+void Responder::write(std::string bytes) const {
+  if (!exchange_ || !exchange_->streaming || exchange_->ended || bytes.empty()) return;
+  auto session = exchange_->session.lock();
+  if (!session) return;
+  asio::post(session->executor(), [session, b = std::move(bytes)] { session->stream_chunk(b); });
+}
+
+void Responder::end_stream() const {
+  if (!exchange_ || !exchange_->streaming || exchange_->ended.exchange(true)) return;
+  auto session = exchange_->session.lock();
+  if (!session) return;
+  asio::post(session->executor(), [session] { session->end_stream(); });
+}
+
+void Responder::abort() const {
+  if (!exchange_) return;
+  if (exchange_->streaming ? exchange_->ended.exchange(true) : exchange_->done.exchange(true)) return;
   auto session = exchange_->session.lock();
   if (!session) return;
   asio::post(session->executor(), [session] { session->close(); });
@@ -245,13 +407,14 @@ void Responder::abort() const {
 
 bool Responder::peer_gone() const { return !exchange_ || exchange_->gone.load() || exchange_->session.expired(); }
 
-Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Server::Server(std::shared_ptr<IoThread> io, std::shared_ptr<Impl> impl) : io_(std::move(io)), impl_(std::move(impl)) {}
 
 Server::~Server() { stop(); }
 
 Result<std::unique_ptr<Server>> Server::start(ServerOptions options, ServerHandlers handlers) {
   if (!handlers.on_request) return unexpected(ErrorCode::invalid_argument, "a server needs an on_request handler");
-  auto impl = std::make_unique<Impl>();
+  auto io = options.io ? options.io : IoThread::start();
+  auto impl = std::make_shared<Impl>(*io);
   beast::error_code ec;
   auto address = asio::ip::make_address(options.host, ec);
   if (ec) return unexpected(ErrorCode::invalid_argument, "not an IP address: " + options.host, "server host");
@@ -269,12 +432,10 @@ Result<std::unique_ptr<Server>> Server::start(ServerOptions options, ServerHandl
   ::fcntl(impl->acceptor.native_handle(), F_SETFD, FD_CLOEXEC);
   impl->port = impl->acceptor.local_endpoint().port();
   impl->options = std::move(options);
+  impl->options.io.reset();  // held once, by the Server
   impl->handlers = std::move(handlers);
-  impl->work.emplace(impl->ioc.get_executor());
-  impl->accept();
-  Impl* raw = impl.get();
-  impl->thread = std::thread([raw] { raw->ioc.run(); });
-  return std::unique_ptr<Server>(new Server(std::move(impl)));
+  asio::post(impl->ioc, [impl] { impl->accept(); });
+  return std::unique_ptr<Server>(new Server(std::move(io), std::move(impl)));
 }
 
 std::uint16_t Server::port() const { return impl_->port; }
@@ -284,26 +445,36 @@ std::string Server::endpoint() const {
                                                               : impl_->options.host + ":" + std::to_string(impl_->port);
 }
 
-void Server::reset_connections() {
-  if (!impl_ || impl_->stopped) return;
+namespace {
+// Runs `work` on the server's I/O thread and waits for it (inline when already there).
+template <class Work>
+void on_io_thread_and_wait(Server::Impl& impl, Work work) {
+  if (impl.on_io_thread()) return work();
   std::promise<void> done;
-  asio::post(impl_->ioc, [this, &done] {
-    impl_->close_all();
+  asio::post(impl.ioc, [&] {
+    work();
     done.set_value();
   });
   done.get_future().wait();
 }
+}  // namespace
+
+void Server::reset_connections() {
+  if (!impl_ || impl_->stopped) return;
+  on_io_thread_and_wait(*impl_, [impl = impl_.get()] { impl->close_all(); });
+}
 
 void Server::stop() {
-  if (!impl_ || !impl_->thread.joinable()) return;
-  asio::post(impl_->ioc, [impl = impl_.get()] {
+  if (!impl_ || impl_->stop_requested.exchange(true)) return;
+  on_io_thread_and_wait(*impl_, [impl = impl_.get()] {
     impl->stopped = true;
     beast::error_code ignored;
     impl->acceptor.close(ignored);
     impl->close_all();
-    impl->work.reset();
   });
-  impl_->thread.join();
+  // A thread of its own ends with ~Server (impl_ goes first, then io_); a
+  // shared one carries on for the other servers. Completions still queued
+  // find the Impl alive: the sessions share it.
 }
 
 std::string_view reason_phrase(int status) noexcept {

@@ -38,6 +38,20 @@ std::string tail(std::string_view text, std::size_t lines) {
   return std::string(text.substr(pos + 1));
 }
 
+// The value of `name` in a CMake cache ("gust_DIR:PATH=/x" gives "/x"); empty when unset.
+std::string cache_value(std::string_view cache, std::string_view name) {
+  for (std::size_t at = 0; at < cache.size();) {
+    const std::size_t end = std::min(cache.find('\n', at), cache.size());
+    const std::string_view line = cache.substr(at, end - at);
+    if (line.starts_with(name) && line.size() > name.size() && line[name.size()] == ':') {
+      const auto eq = line.find('=');
+      if (eq != std::string_view::npos) return std::string(line.substr(eq + 1));
+    }
+    at = end + 1;
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<fs::path> package_dir() {
@@ -69,11 +83,23 @@ Result<BuiltApp> build(const BuildOptions& options) {
   const fs::path build_dir = options.build_dir.empty() ? dir / ".gust" / "build" : options.build_dir;
   fs::create_directories(build_dir, ec);
 
-  if (!fs::exists(build_dir / "CMakeCache.txt")) {
+  // Configured once; again when this gust's package or the build type has
+  // changed since (another gust binary, or gust dev's profile on a release tree).
+  const bool configured = fs::exists(build_dir / "CMakeCache.txt");
+  bool configure_now = !configured;
+  if (configured) {
+    const std::string cache = read_file(build_dir / "CMakeCache.txt");
+    configure_now = cache_value(cache, "gust_DIR") != package->string() || cache_value(cache, "CMAKE_BUILD_TYPE") != options.build_type;
+  }
+  if (configure_now) {
     std::vector<std::string> configure = {"cmake", "-S", dir.string(), "-B", build_dir.string(),
                                           "-Dgust_DIR=" + package->string(), "-DCMAKE_BUILD_TYPE=" + options.build_type};
-    if (ninja) configure.insert(configure.end(), {"-G", "Ninja"});
+    if (ninja && !configured) configure.insert(configure.end(), {"-G", "Ninja"});
     if (find_program("ccache")) configure.push_back("-DCMAKE_CXX_COMPILER_LAUNCHER=ccache");
+    if (options.build_type == kDevBuildType) {
+      // gust dev's profile: the app's sources compile fast; gust's own libraries stay optimised.
+      configure.push_back(std::string("-DCMAKE_CXX_FLAGS_GUSTDEV=") + std::string(kDevBuildFlags));
+    }
     configure.insert(configure.end(), options.cmake_args.begin(), options.cmake_args.end());
     auto r = run_process(configure, {.merge_stderr = true});
     if (!r) return Unexpected{std::move(r).error()};

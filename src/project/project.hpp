@@ -10,16 +10,22 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace gust::project {
+
+// gust dev's build: an app's own sources compiled for a quick edit-to-serving
+// loop (bench/devcloud/reload.sh measures it), in a build folder of its own.
+inline constexpr std::string_view kDevBuildType = "GustDev";
+inline constexpr std::string_view kDevBuildFlags = "-O1 -DNDEBUG";
 
 struct BuildOptions {
   std::filesystem::path dir = ".";   // the project folder (holds CMakeLists.txt)
   std::filesystem::path build_dir;   // default: DIR/.gust/build
   std::string build_type = "RelWithDebInfo";
   std::string app;                   // which app, when the project builds several
-  std::vector<std::string> cmake_args;  // extra -D options for the first configure
+  std::vector<std::string> cmake_args;  // extra -D options when configuring
 };
 
 struct BuiltApp {

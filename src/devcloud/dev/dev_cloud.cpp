@@ -1,9 +1,9 @@
 #include "devcloud/dev/dev_cloud.hpp"
 
-#include "devcloud/gateway/http_event.hpp"
+#include "devcloud/dev/gateway_dispatch.hpp"
+#include "devcloud/dev/lambda_invoke_api.hpp"
 #include "devcloud/gateway/router.hpp"
 #include "http/server.hpp"
-#include "runtime/response_stream.hpp"
 
 #include <gust/value.hpp>
 
@@ -20,7 +20,6 @@
 namespace gust::devcloud {
 namespace {
 
-constexpr std::string_view kInvokePrefix = "/2015-03-31/functions/";
 constexpr std::uint64_t kPayloadLimit = 10 * 1024 * 1024;  // HTTP API's request payload limit
 
 std::string function_name(const manifest::Manifest& m, const manifest::Function& fn) { return m.app + "-" + fn.id; }
@@ -33,57 +32,29 @@ std::string log_stream_name() {
   return fmt::format("{:04}/{:02}/{:02}/[$LATEST]{:016x}{:016x}", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, random(), random());
 }
 
-http::ServerResponse to_http(const GatewayResponse& g) {
-  http::ServerResponse out{g.status, {}, g.body};
-  for (const auto& [k, v] : g.headers) out.headers.add(k, v);
-  return out;
-}
-
-http::ServerResponse json_response(int status, const Value& body, std::vector<std::pair<std::string, std::string>> headers = {}) {
-  http::ServerResponse out{status, {}, to_json_text(body)};
-  out.headers.set("content-type", "application/json");
-  for (const auto& [k, v] : headers) out.headers.set(k, v);
-  return out;
-}
-
-// The gateway's answer for a function's outcome (HTTP API behaviour).
-GatewayResponse gateway_response(const InvokeResult& r) {
-  switch (r.status) {
-    case InvokeResult::Status::success: {
-      std::string_view prelude, body;
-      if (r.streamed && runtime::split_http_stream(r.payload, prelude, body)) {
-        // A streamed route, delivered whole: the prelude carries status, headers and cookies.
-        GatewayResponse head = response_from_payload(prelude);
-        head.body = std::string(body);
-        return head;
-      }
-      return response_from_payload(r.payload);
-    }
-    case InvokeResult::Status::timed_out: return failure_response(GatewayFailure::timeout);
-    case InvokeResult::Status::throttled: return failure_response(GatewayFailure::throttled);
-    default: return failure_response(GatewayFailure::function_error);
-  }
-}
-
 }  // namespace
 
-std::vector<std::pair<std::string, std::string>> function_environment(const manifest::Manifest& manifest,
-                                                                      const manifest::Function& fn, const DevOptions& options) {
-  const std::string name = function_name(manifest, fn);
-  std::vector<std::pair<std::string, std::string>> env = {
-      {"_HANDLER", fn.id},
-      {"AWS_LAMBDA_FUNCTION_NAME", name},
-      {"AWS_LAMBDA_FUNCTION_MEMORY_SIZE", std::to_string(fn.options.memory_mb)},
+std::vector<std::pair<std::string, std::string>> lambda_environment(const std::string& handler, const std::string& function_name,
+                                                                    int memory_mb, const std::string& log_group, const std::string& region) {
+  return {
+      {"_HANDLER", handler},
+      {"AWS_LAMBDA_FUNCTION_NAME", function_name},
+      {"AWS_LAMBDA_FUNCTION_MEMORY_SIZE", std::to_string(memory_mb)},
       {"AWS_LAMBDA_FUNCTION_VERSION", "$LATEST"},
       {"AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand"},
-      {"AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + name},
+      {"AWS_LAMBDA_LOG_GROUP_NAME", log_group.empty() ? "/aws/lambda/" + function_name : log_group},
       {"AWS_LAMBDA_LOG_STREAM_NAME", log_stream_name()},
-      {"AWS_REGION", options.region},
-      {"AWS_DEFAULT_REGION", options.region},
+      {"AWS_REGION", region},
+      {"AWS_DEFAULT_REGION", region},
       {"TZ", ":UTC"},
       {"LANG", "en_US.UTF-8"},
       {"PATH", "/usr/local/bin:/usr/bin:/bin"},
   };
+}
+
+std::vector<std::pair<std::string, std::string>> function_environment(const manifest::Manifest& manifest,
+                                                                      const manifest::Function& fn, const DevOptions& options) {
+  auto env = lambda_environment(fn.id, function_name(manifest, fn), fn.options.memory_mb, "", options.region);
   for (const auto& g : fn.grants) {
     const manifest::Resource* r = manifest.find_resource(g.resource);
     if (r == nullptr) continue;
@@ -103,6 +74,9 @@ struct DevCloud::Impl {
   std::filesystem::path binary;
   std::unique_ptr<Router> router;
   std::map<std::string, std::shared_ptr<FunctionPool>, std::less<>> pools;
+  // The gateway and every instance's Runtime API on one I/O thread: a request
+  // crosses from one to the other with no thread switch.
+  std::shared_ptr<http::IoThread> io = http::IoThread::start();
   std::unique_ptr<http::Server> server;
   std::thread reaper;
   std::mutex reaper_mutex;
@@ -117,12 +91,17 @@ struct DevCloud::Impl {
     c.id = fn.id;
     c.function_name = function_name(manifest, fn);
     c.binary = binary;
+    if (auto it = options.function_commands.find(fn.id); it != options.function_commands.end()) {
+      c.command = it->second;
+      c.command_dir = options.command_dir.empty() ? binary.parent_path() : options.command_dir;
+    }
     c.memory_mb = fn.options.memory_mb;
     c.timeout_seconds = fn.options.timeout_seconds;
     c.architecture = fn.options.architecture;
     c.max_concurrency = fn.options.reserved_concurrency ? *fn.options.reserved_concurrency : options.default_concurrency;
     c.idle_timeout = options.idle_timeout;
     c.env = function_environment(manifest, fn, options);
+    c.io = io;
     return c;
   }
 
@@ -142,10 +121,7 @@ struct DevCloud::Impl {
 
   // Finds a function by id, by its function name, or by an ARN naming either.
   std::shared_ptr<FunctionPool> pool_by_name(std::string_view name) const {
-    if (auto colon = name.rfind(":function:"); colon != std::string_view::npos) {
-      name = name.substr(colon + 10);
-      if (auto qualifier = name.find(':'); qualifier != std::string_view::npos) name = name.substr(0, qualifier);
-    }
+    name = function_name_from_arn(name);
     std::shared_lock lock(mutex);
     for (const auto& [id, p] : pools) {
       if (id == name || p->config().function_name == name) return p;
@@ -154,82 +130,28 @@ struct DevCloud::Impl {
   }
 
   void on_request(http::ServerRequest req, http::Responder reply) {
-    if (std::string_view(req.target).starts_with(kInvokePrefix)) return lambda_api(std::move(req), std::move(reply));
-    GatewayRequest g{req.method, req.target, "HTTP/1.1", {}, std::move(req.body), "127.0.0.1"};
-    for (const auto& [k, v] : req.headers) g.headers.emplace_back(k, v);
+    if (std::string_view(req.target).starts_with(kInvokeApiPrefix)) return lambda_api(std::move(req), std::move(reply));
+    GatewayRequest g = gateway_request(req);
     const std::string path = g.target.substr(0, g.target.find('?'));
     std::shared_ptr<FunctionPool> target;
     std::string event;
     {
       std::shared_lock lock(mutex);
       auto match = router->match(g.method, path);
-      if (!match) return reply.send(to_http(failure_response(GatewayFailure::no_route)));
-      const auto now = std::chrono::system_clock::now();
-      EventContext ctx;
-      ctx.request_id = fmt::format("{:x}-{:x}", std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count(),
-                                   ++request_counter);
-      ctx.domain_name = fmt::format("{}:{}", options.host, server ? server->port() : options.port);
-      ctx.time_epoch_ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-      event = build_http_event(g, *match, ctx);
+      if (!match) return reply.send(gateway_failure(GatewayFailure::no_route));
+      event = build_http_event(g, *match, event_context_now(options.host, server ? server->port() : options.port, request_counter));
       auto it = pools.find(match->route->function);
       if (it != pools.end()) target = it->second;
     }
-    if (!target) return reply.send(to_http(failure_response(GatewayFailure::no_route)));
-    target->invoke(std::move(event), [reply](InvokeResult r) { reply.send(to_http(gateway_response(r))); });
+    if (!target) return reply.send(gateway_failure(GatewayFailure::no_route));
+    answer_through_function(target, std::move(event), reply);
   }
 
   // The Lambda Invoke API: POST /2015-03-31/functions/NAME/invocations.
   void lambda_api(http::ServerRequest req, http::Responder reply) {
-    std::string_view rest = std::string_view(req.target).substr(kInvokePrefix.size());
-    rest = rest.substr(0, rest.find('?'));
-    const auto slash = rest.find('/');
-    const std::string name(rest.substr(0, slash));
-    if (req.method != "POST" || slash == std::string_view::npos || rest.substr(slash) != "/invocations") {
-      Value body;
-      body["message"] = "gust dev serves only Invoke: POST /2015-03-31/functions/NAME/invocations";
-      return reply.send(json_response(400, body, {{"x-amzn-ErrorType", "InvalidRequestContentException"}}));
-    }
-    auto target = pool_by_name(name);
-    if (!target) {
-      Value body;
-      body["Type"] = "User";
-      body["Message"] = fmt::format("Function not found: arn:aws:lambda:{}:000000000000:function:{}", options.region, name);
-      return reply.send(json_response(404, body, {{"x-amzn-ErrorType", "ResourceNotFoundException"}}));
-    }
-    const std::string type = std::string(req.headers.get("x-amz-invocation-type").value_or("RequestResponse"));
-    if (type == "DryRun") return reply.send({204, {}, {}});
-    if (type == "Event") {
-      target->invoke(std::move(req.body), [](InvokeResult) {});
-      http::ServerResponse accepted{202, {}, {}};
-      return reply.send(std::move(accepted));
-    }
-    if (type != "RequestResponse") {
-      Value body;
-      body["message"] = fmt::format("X-Amz-Invocation-Type must be RequestResponse, Event or DryRun, not {}", type);
-      return reply.send(json_response(400, body, {{"x-amzn-ErrorType", "InvalidParameterValueException"}}));
-    }
-    target->invoke(std::move(req.body), [reply](InvokeResult r) {
-      if (r.status == InvokeResult::Status::throttled) {
-        Value body;
-        body["Type"] = "User";
-        body["Reason"] = "ReservedFunctionConcurrentInvocationLimitExceeded";
-        body["message"] = "Rate Exceeded.";
-        return reply.send(json_response(429, body, {{"x-amzn-ErrorType", "TooManyRequestsException"}}));
-      }
-      if (r.status == InvokeResult::Status::success) {
-        http::ServerResponse ok{200, {}, std::move(r.payload)};
-        ok.headers.set("content-type", "application/json");
-        ok.headers.set("x-amz-executed-version", "$LATEST");
-        ok.headers.set("x-amzn-requestid", r.request_id);
-        return reply.send(std::move(ok));
-      }
-      Value body;
-      body["errorMessage"] = r.status == InvokeResult::Status::timed_out && r.error_message.empty() ? "Task timed out" : r.error_message;
-      body["errorType"] = r.error_type.empty() ? "Runtime.Unknown" : r.error_type;
-      body["stackTrace"] = Array{};
-      reply.send(json_response(200, body, {{"x-amz-function-error", "Unhandled"}, {"x-amz-executed-version", "$LATEST"},
-                                           {"x-amzn-requestid", r.request_id}}));
-    });
+    InvokeApiRequest r{req.method, req.target, std::string(req.headers.get("x-amz-invocation-type").value_or("")), std::move(req.body)};
+    serve_invoke_api(std::move(r), [this](std::string_view name) { return pool_by_name(name); }, options.region,
+                     [reply](InvokeApiResponse res) { reply.send({res.status, std::move(res.headers), std::move(res.body)}); });
   }
 };
 
@@ -239,6 +161,14 @@ DevCloud::~DevCloud() { stop(); }
 
 Result<std::unique_ptr<DevCloud>> DevCloud::start(const manifest::Manifest& manifest, const std::filesystem::path& binary,
                                                   const DevOptions& options, ConsoleLog& log) {
+  for (const auto& [id, command] : options.function_commands) {
+    if (manifest.find_function(id) != nullptr) continue;
+    std::string known;
+    for (const auto& fn : manifest.functions) known += (known.empty() ? "" : ", ") + fn.id;
+    return unexpected(ErrorCode::invalid_argument,
+                      fmt::format("the app has no function {}; name one of its functions: {}", id, known.empty() ? "(none)" : known),
+                      fmt::format("--run {}=...", id));
+  }
   auto impl = std::make_unique<Impl>(log);
   impl->options = options;
   impl->manifest = manifest;
@@ -246,7 +176,7 @@ Result<std::unique_ptr<DevCloud>> DevCloud::start(const manifest::Manifest& mani
   impl->build_routing();
   for (const auto& fn : manifest.functions) impl->pools.emplace(fn.id, std::make_shared<FunctionPool>(impl->config_for(fn), log));
   Impl* raw = impl.get();
-  auto server = http::Server::start({.host = options.host, .port = options.port, .body_limit = kPayloadLimit},
+  auto server = http::Server::start({.host = options.host, .port = options.port, .body_limit = kPayloadLimit, .io = raw->io},
                                     {.on_request = [raw](http::ServerRequest req, http::Responder reply) {
                                       raw->on_request(std::move(req), std::move(reply));
                                     }});

@@ -33,6 +33,10 @@ struct DevOptions {
   // Resource variable values by resource id (physical names in the local services);
   // a resource without one gets its declared id.
   std::map<std::string, std::string> resource_values;
+  // Functions served by another runtime instead of the app binary (`gust dev
+  // --run ID=COMMAND`): function id -> shell command, run in command_dir.
+  std::map<std::string, std::string> function_commands;
+  std::filesystem::path command_dir;
 };
 
 class DevCloud {
@@ -69,6 +73,11 @@ class DevCloud {
   explicit DevCloud(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// The variables Lambda sets for every function: handler, name, memory, log
+// group and a fresh log stream, region, TZ, PATH. An empty `log_group` is /aws/lambda/NAME.
+std::vector<std::pair<std::string, std::string>> lambda_environment(const std::string& handler, const std::string& function_name,
+                                                                    int memory_mb, const std::string& log_group, const std::string& region);
 
 // The environment AWS gives a function, for the dev cloud's instances.
 std::vector<std::pair<std::string, std::string>> function_environment(const manifest::Manifest& manifest,

@@ -6,7 +6,6 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
-#include <fstream>
 #include <poll.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -53,6 +52,8 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::start(ChildOptions options) 
   ::close(err[1]);
   std::unique_ptr<ChildProcess> child(new ChildProcess());
   child->pid_ = pid;
+  // Opened once: each invocation's REPORT re-reads it with one pread.
+  child->status_fd_ = ::open(fmt::format("/proc/{}/status", pid).c_str(), O_RDONLY | O_CLOEXEC);
   // The reader thread also reaps the child: one owner for waitpid, no races.
   ChildProcess* self = child.get();
   child->reader_ = std::thread([self, pid, out = out[0], err = err[0], on_line = std::move(options.on_line),
@@ -102,12 +103,13 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::start(ChildOptions options) 
 }
 
 long ChildProcess::peak_rss_kib() const {
-  std::ifstream status(fmt::format("/proc/{}/status", pid_));
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.starts_with("VmHWM:")) return std::strtol(line.c_str() + 6, nullptr, 10);
-  }
-  return 0;
+  // After the exit the file reads empty (or fails): the last figure stands.
+  char text[4096];
+  const ssize_t n = status_fd_ < 0 ? -1 : ::pread(status_fd_, text, sizeof text - 1, 0);
+  if (n <= 0) return last_peak_kib_;
+  text[n] = '\0';
+  if (const char* at = std::strstr(text, "VmHWM:")) last_peak_kib_ = std::strtol(at + 6, nullptr, 10);
+  return last_peak_kib_;
 }
 
 void ChildProcess::kill(int signal) {
@@ -121,6 +123,7 @@ void ChildProcess::wait() {
 ChildProcess::~ChildProcess() {
   kill(SIGKILL);
   wait();
+  if (status_fd_ >= 0) ::close(status_fd_);
 }
 
 }  // namespace gust::devcloud

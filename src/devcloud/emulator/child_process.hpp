@@ -1,8 +1,9 @@
 #pragma once
 // A long-running child (one Lambda instance): started with its own
 // environment, its output read line by line on a thread, its peak memory
-// read from /proc, and killed by pid. It dies with us (PR_SET_PDEATHSIG), so
-// even a `kill -9` of gust dev leaves no process behind.
+// read from /proc (one pread of a file kept open), and killed by pid. It
+// dies with us (PR_SET_PDEATHSIG), so even a `kill -9` of gust dev leaves no
+// process behind.
 
 #include <gust/result.hpp>
 
@@ -51,6 +52,8 @@ class ChildProcess {
  private:
   ChildProcess() = default;
   pid_t pid_ = -1;
+  int status_fd_ = -1;  // /proc/PID/status, kept open
+  mutable std::atomic<long> last_peak_kib_{0};
   std::atomic<int> exit_status_{-1};
   std::atomic<bool> reaped_{false};
   std::thread reader_;

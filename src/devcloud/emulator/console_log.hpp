@@ -22,7 +22,7 @@ class ConsoleLog final : public InvocationLog {
   void note(std::string_view line);
 
  private:
-  void line(const FunctionConfig& fn, std::string_view text, bool dim);
+  void line(const FunctionConfig& fn, std::string_view text, bool dim, bool flush);
   std::FILE* out_;
   bool colour_;
   std::mutex mutex_;

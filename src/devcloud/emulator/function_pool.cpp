@@ -54,8 +54,8 @@ FunctionPool::~FunctionPool() { stop_all(); }
 
 std::shared_ptr<FunctionPool::Instance> FunctionPool::start_instance(std::string& error) {
   auto instance = std::make_shared<Instance>();
-  auto api = RuntimeApiServer::start({.function_arn = fmt::format("arn:aws:lambda:us-east-1:000000000000:function:{}",
-                                                                  config_.function_name)});
+  auto api = RuntimeApiServer::start(
+      {.function_arn = fmt::format("arn:aws:lambda:us-east-1:000000000000:function:{}", config_.function_name), .io = config_.io});
   if (!api) {
     error = api.error().describe();
     return nullptr;
@@ -66,9 +66,15 @@ std::shared_ptr<FunctionPool::Instance> FunctionPool::start_instance(std::string
   instance->last_used = instance->spawned;
 
   ChildOptions child;
-  child.argv = {config_.binary.string()};
-  child.working_directory = config_.binary.parent_path().string();
+  if (config_.command.empty()) {
+    child.argv = {config_.binary.string()};
+    child.working_directory = config_.binary.parent_path().string();
+  } else {
+    child.argv = {"/bin/sh", "-c", "exec " + config_.command};
+    child.working_directory = config_.command_dir.string();
+  }
   child.env = config_.env;
+  child.env.emplace_back("LAMBDA_TASK_ROOT", child.working_directory);
   child.env.emplace_back("AWS_LAMBDA_RUNTIME_API", instance->api->endpoint());
   Instance* raw = instance.get();
   child.on_line = [this, raw](std::string_view line, bool) {
@@ -125,8 +131,7 @@ void FunctionPool::release(const std::shared_ptr<Instance>& instance, bool healt
   }
 }
 
-void FunctionPool::invoke(std::string payload, std::function<void(InvokeResult)> done,
-                          std::function<void(std::string_view)> on_chunk) {
+void FunctionPool::invoke(std::string payload, std::function<void(InvokeResult)> done, StreamObserver stream) {
   bool cold = false;
   std::string error;
   auto instance = acquire(cold, error);
@@ -149,7 +154,8 @@ void FunctionPool::invoke(std::string payload, std::function<void(InvokeResult)>
   inv.payload = std::move(payload);
   inv.timeout = std::chrono::seconds(config_.timeout_seconds);
   inv.request_id = new_request_id();
-  inv.on_chunk = std::move(on_chunk);
+  inv.on_stream_start = std::move(stream.on_start);
+  inv.on_chunk = std::move(stream.on_chunk);
   {
     std::lock_guard lock(instance->request_mutex);
     instance->current_request = inv.request_id;
@@ -182,6 +188,9 @@ void FunctionPool::invoke(std::string payload, std::function<void(InvokeResult)>
     log_.end(config_, r);
     done(std::move(r));
   });
+  // A runtime that exited before the invocation was queued (a bootstrap that
+  // fails at once) was aborted with nothing to abort: end this one too.
+  if (instance->dead) instance->api->abort_all("Runtime exited with error before the invocation reached it");
 }
 
 void FunctionPool::replace_binary(std::filesystem::path binary) {

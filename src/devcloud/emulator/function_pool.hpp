@@ -25,6 +25,11 @@ struct FunctionConfig {
   std::string id;             // the handler id (_HANDLER)
   std::string function_name;  // AWS_LAMBDA_FUNCTION_NAME
   std::filesystem::path binary;
+  // Set: each instance runs this shell command (`/bin/sh -c "exec COMMAND"`,
+  // in command_dir) instead of `binary` — another runtime serving this
+  // function, e.g. `env _HANDLER=index.handler node .../aws-lambda-ric/index.mjs`.
+  std::string command;
+  std::filesystem::path command_dir;
   int memory_mb = 128;
   int timeout_seconds = 10;
   std::string architecture = "arm64";
@@ -32,6 +37,7 @@ struct FunctionConfig {
   std::chrono::seconds idle_timeout{300};
   std::chrono::seconds init_timeout{10};  // Lambda's limit for initialisation
   std::vector<std::pair<std::string, std::string>> env;  // resource variables, endpoints, credentials, region
+  std::shared_ptr<http::IoThread> io;  // the instances' Runtime API servers run on it (empty: one thread each)
 };
 
 struct InvokeResult {
@@ -48,6 +54,12 @@ struct InvokeResult {
 };
 
 std::string_view to_string(InvokeResult::Status status) noexcept;
+
+// A streamed response (Lambda response streaming) as it arrives, before the invocation ends.
+struct StreamObserver {
+  std::function<void(std::string_view content_type)> on_start;
+  std::function<void(std::string_view bytes)> on_chunk;
+};
 
 // Where instance output and invocation reports go (gust dev prints them like CloudWatch).
 class InvocationLog {
@@ -66,8 +78,8 @@ class FunctionPool {
   FunctionPool& operator=(const FunctionPool&) = delete;
 
   // Runs one invocation; `done` is called exactly once, from another thread.
-  void invoke(std::string payload, std::function<void(InvokeResult)> done,
-              std::function<void(std::string_view)> on_chunk = {});
+  // `stream` sees a streamed response as it arrives (then `done` ends it).
+  void invoke(std::string payload, std::function<void(InvokeResult)> done, StreamObserver stream = {});
 
   // A new build: new invocations go to instances of `binary`; the old ones
   // finish what they are doing and are stopped (no request is dropped).

@@ -213,45 +213,45 @@ class Parser {
   }
 
   // ---- condition grammar
-  Expr parse_or() {
-    Expr left = parse_and();
-    while (keyword(peek(), "OR")) {
+  // An expression node of `kind` over `args`.
+  static Expr node(Expr::Kind kind, std::vector<Expr> args, std::string op = {}) {
+    Expr e;
+    e.kind = kind;
+    e.op = std::move(op);
+    e.args = std::move(args);
+    return e;
+  }
+  static Expr path_node(Path path) {
+    Expr e;
+    e.kind = Expr::Kind::path;
+    e.path = std::move(path);
+    return e;
+  }
+  // Left-associative chains of one keyword: a OR b OR c, a AND b AND c.
+  Expr parse_chain(std::string_view word, Expr::Kind kind, Expr (Parser::*next)()) {
+    Expr left = (this->*next)();
+    while (keyword(peek(), word)) {
       ++pos_;
-      Expr right = parse_and();
+      Expr right = (this->*next)();
       check_misused_size(left);
       check_misused_size(right);
-      Expr e;
-      e.kind = Expr::Kind::or_;
-      e.args.push_back(std::move(left));
-      e.args.push_back(std::move(right));
-      left = std::move(e);
+      std::vector<Expr> args;
+      args.push_back(std::move(left));
+      args.push_back(std::move(right));
+      left = node(kind, std::move(args));
     }
     return left;
   }
-  Expr parse_and() {
-    Expr left = parse_not();
-    while (keyword(peek(), "AND")) {
-      ++pos_;
-      Expr right = parse_not();
-      check_misused_size(left);
-      check_misused_size(right);
-      Expr e;
-      e.kind = Expr::Kind::and_;
-      e.args.push_back(std::move(left));
-      e.args.push_back(std::move(right));
-      left = std::move(e);
-    }
-    return left;
-  }
+  Expr parse_or() { return parse_chain("OR", Expr::Kind::or_, &Parser::parse_and); }
+  Expr parse_and() { return parse_chain("AND", Expr::Kind::and_, &Parser::parse_not); }
   Expr parse_not() {
     if (keyword(peek(), "NOT")) {
       ++pos_;
       Expr inner = parse_not();
       check_misused_size(inner);
-      Expr e;
-      e.kind = Expr::Kind::not_;
-      e.args.push_back(std::move(inner));
-      return e;
+      std::vector<Expr> args;
+      args.push_back(std::move(inner));
+      return node(Expr::Kind::not_, std::move(args));
     }
     return parse_primary();
   }
@@ -319,12 +319,7 @@ class Parser {
     const Token& t = peek();
     if (t.type == Token::Type::value_ref) return parse_value_ref();
     if (t.type == Token::Type::ident && at_punct("(", 1)) return parse_function();
-    if (at_path_start()) {
-      Expr e;
-      e.kind = Expr::Kind::path;
-      e.path = parse_path();
-      return e;
-    }
+    if (at_path_start()) return path_node(parse_path());
     syntax_error();
   }
   Expr parse_function() {
@@ -479,12 +474,7 @@ class Parser {
       check_update_function(e);
       return e;
     }
-    if (at_path_start()) {
-      Expr e;
-      e.kind = Expr::Kind::path;
-      e.path = parse_path();
-      return e;
-    }
+    if (at_path_start()) return path_node(parse_path());
     syntax_error();
   }
   void check_update_function(const Expr& e) {

@@ -44,6 +44,7 @@ struct TableDef {
   KeyDef hash;
   std::optional<KeyDef> range;
   std::vector<IndexDef> indexes;
+  std::optional<std::string> ttl_attribute;  // UpdateTimeToLive's attribute, when enabled
   json::object description;  // the TableDescription as created (counts filled on describe)
 
   const IndexDef* index(std::string_view index_name) const {
@@ -131,6 +132,14 @@ struct DynamoDbService::Impl {
   std::optional<json::object> load(const ddb::TableDef& t, const ddb::StoredKey& k);
   void save(const ddb::TableDef& t, const ddb::StoredKey& k, const json::object& item);
   void erase(const ddb::TableDef& t, const ddb::StoredKey& k);
+  // Adds the item to one index (nothing when it lacks the index's keys: sparse).
+  void add_to_index(const ddb::TableDef& t, const ddb::IndexDef& idx, const ddb::StoredKey& k, const json::object& item);
+  // Puts every item of `t` into the new index `idx` (UpdateTable Create).
+  void backfill(const ddb::TableDef& t, const ddb::IndexDef& idx);
+  // Time to live: whether the item's TTL attribute (epoch seconds) has
+  // passed, and deleting such items once a read met them.
+  bool expired(const ddb::TableDef& t, const json::object& item) const;
+  void expire(const ddb::TableDef& t, const std::vector<json::object>& items);
   json::object key_attributes(const ddb::TableDef& t, const json::object& item) const;
   json::object capacity(const ddb::TableDef& t, double units, const json::object& req) const;
 };

@@ -107,7 +107,7 @@ WriteOp prepare(DynamoDbService::Impl& impl, WriteOp::Kind kind, json::object& r
 
   op.table = &impl.table_for(req);
   if (kind == WriteOp::Kind::put) {
-    op.item = target->get_object();
+    op.item = std::move(target->get_object());  // the request's last use of it
     op.key = impl.key_from_item(*op.table, op.item);
   } else {
     op.key = impl.key_from_key(*op.table, target);

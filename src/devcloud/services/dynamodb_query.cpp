@@ -66,6 +66,7 @@ struct Page {
   std::int64_t scanned = 0;
   std::size_t bytes = 0;
   std::optional<json::object> last_key;
+  std::vector<json::object> expired;  // past their time to live: hidden, then deleted
 };
 
 // Walks rows (item JSON in column `item_col`) until the limit or 1 MB.
@@ -83,6 +84,10 @@ void read_rows(Stmt& st, int item_col, int pk_col, const ReadPlan& plan, const D
     }
     json::value parsed = json::parse(st.column_text(item_col));
     json::object& item = parsed.get_object();
+    if (plan.table->ttl_attribute && impl.expired(*plan.table, item)) {
+      page.expired.push_back(std::move(item));
+      continue;
+    }
     page.scanned++;
     page.bytes += item_size(item);
     last_item = item;
@@ -107,6 +112,7 @@ void read_rows(Stmt& st, int item_col, int pk_col, const ReadPlan& plan, const D
 }
 
 json::object page_result(DynamoDbService::Impl& impl, const ReadPlan& plan, Page& page, const json::object& req) {
+  impl.expire(*plan.table, page.expired);
   json::object out;
   if (plan.select != "COUNT") out["Items"] = std::move(page.items);
   out["Count"] = page.count;

@@ -1,5 +1,6 @@
 // DynamoDB table operations: CreateTable, DescribeTable, DeleteTable,
-// ListTables, UpdateTable (billing and throughput), time to live.
+// ListTables, UpdateTable (billing, throughput, global secondary indexes
+// added and removed), time to live.
 #include "devcloud/services/dynamodb_impl.hpp"
 
 #include <boost/json/parse.hpp>
@@ -78,6 +79,68 @@ json::object throughput_json(const json::object* given) {
   return json::object{{"NumberOfDecreasesToday", 0}, {"ReadCapacityUnits", r}, {"WriteCapacityUnits", w}};
 }
 
+// What an index definition is checked against: the table's key schema,
+// attribute definitions and billing mode.
+struct IndexContext {
+  const std::vector<SchemaElement>& table_keys;
+  const std::vector<std::string>& defns;
+  const std::string& billing;
+  const std::string& arn;
+};
+
+// One GlobalSecondaryIndexes/LocalSecondaryIndexes entry (CreateTable) or
+// GlobalSecondaryIndexUpdates Create (UpdateTable), checked as AWS checks it,
+// as its IndexDescription. Adds its key attributes to `used`.
+json::object read_index(json::value& i, bool global, const IndexContext& c, std::set<std::string>& used) {
+  if (!i.is_object()) throw serialization_error("Unexpected field type");
+  auto& o = i.get_object();
+  const std::string index_name = require_string(o, "IndexName");
+  auto ikeys = read_key_schema(o, global ? "globalSecondaryIndexes.1.member.keySchema" : "localSecondaryIndexes.1.member.keySchema");
+  check_key_schema(ikeys, c.defns);
+  if (!global) {
+    if (ikeys.size() != 2) {
+      throw validation_error("One or more parameter values were invalid: Index KeySchema does not have a range key for index: " + index_name);
+    }
+    if (ikeys[0].name != c.table_keys[0].name) {
+      throw validation_error("One or more parameter values were invalid: Index KeySchema does not have the same leading hash key as table KeySchema for index: " +
+                             index_name + ". index hash key: " + ikeys[0].name + ", table hash key: " + c.table_keys[0].name);
+    }
+  }
+  json::object* projection = get_object(o, "Projection");
+  if (!projection) throw validation_error("The parameter 'Projection' is required but was not present in the request");
+  auto ptype = get_string(*projection, "ProjectionType");
+  if (!ptype) throw validation_error("One or more parameter values were invalid: Unknown ProjectionType: null");
+  if (*ptype != "ALL" && *ptype != "KEYS_ONLY" && *ptype != "INCLUDE") {
+    throw validation_error("One or more parameter values were invalid: Unknown ProjectionType: " + *ptype);
+  }
+  json::array* non_key = get_array(*projection, "NonKeyAttributes");
+  if (non_key && *ptype != "INCLUDE") {
+    throw validation_error("One or more parameter values were invalid: ProjectionType is " + *ptype + ", but NonKeyAttributes is specified");
+  }
+  json::object* ithroughput = get_object(o, "ProvisionedThroughput");
+  if (global && c.billing == "PAY_PER_REQUEST" && ithroughput) {
+    throw validation_error("One or more parameter values were invalid: ProvisionedThroughput should not be specified for index: " + index_name +
+                           " when BillingMode is PAY_PER_REQUEST");
+  }
+  if (global && c.billing == "PROVISIONED" && !ithroughput) {
+    throw validation_error("One or more parameter values were invalid: ProvisionedThroughput must be specified for index: " + index_name);
+  }
+  for (const auto& k : ikeys) used.insert(k.name);
+  json::object proj_out{{"ProjectionType", *ptype}};
+  if (non_key) proj_out["NonKeyAttributes"] = *non_key;
+  json::object d{{"IndexName", index_name},
+                 {"KeySchema", key_schema_json(ikeys)},
+                 {"Projection", std::move(proj_out)},
+                 {"IndexSizeBytes", 0},
+                 {"ItemCount", 0},
+                 {"IndexArn", c.arn + "/index/" + index_name}};
+  if (global) {
+    d["IndexStatus"] = "ACTIVE";
+    d["ProvisionedThroughput"] = throughput_json(ithroughput);
+  }
+  return d;
+}
+
 // Rebuilds the key and index definitions from a stored TableDescription.
 TableDef definition_from(const json::object& d) {
   TableDef t;
@@ -113,6 +176,7 @@ TableDef definition_from(const json::object& d) {
       t.indexes.push_back(std::move(idx));
     }
   }
+  if (const auto* ttl = d.if_contains("x-gust-ttl"); ttl && ttl->is_string()) t.ttl_attribute = std::string(ttl->get_string());
   t.description = d;
   return t;
 }
@@ -185,55 +249,11 @@ json::object DynamoDbService::Impl::create_table(json::object& req) {
       throw validation_error("One or more parameter values were invalid: Table KeySchema does not have a range key, which is required when specifying a LocalSecondaryIndex");
     }
     json::array out;
+    const IndexContext context{keys, defns, billing, arn};
     for (auto& i : *list) {
-      if (!i.is_object()) throw serialization_error("Unexpected field type");
-      auto& o = i.get_object();
-      const std::string index_name = require_string(o, "IndexName");
-      auto ikeys = read_key_schema(o, global ? "globalSecondaryIndexes.1.member.keySchema" : "localSecondaryIndexes.1.member.keySchema");
-      check_key_schema(ikeys, defns);
-      if (!global) {
-        if (ikeys.size() != 2) {
-          throw validation_error("One or more parameter values were invalid: Index KeySchema does not have a range key for index: " + index_name);
-        }
-        if (ikeys[0].name != keys[0].name) {
-          throw validation_error("One or more parameter values were invalid: Index KeySchema does not have the same leading hash key as table KeySchema for index: " +
-                                 index_name + ". index hash key: " + ikeys[0].name + ", table hash key: " + keys[0].name);
-        }
-      }
-      json::object* projection = get_object(o, "Projection");
-      if (!projection) throw validation_error("The parameter 'Projection' is required but was not present in the request");
-      auto ptype = get_string(*projection, "ProjectionType");
-      if (!ptype) throw validation_error("One or more parameter values were invalid: Unknown ProjectionType: null");
-      if (*ptype != "ALL" && *ptype != "KEYS_ONLY" && *ptype != "INCLUDE") {
-        throw validation_error("One or more parameter values were invalid: Unknown ProjectionType: " + *ptype);
-      }
-      json::array* non_key = get_array(*projection, "NonKeyAttributes");
-      if (non_key && *ptype != "INCLUDE") {
-        throw validation_error("One or more parameter values were invalid: ProjectionType is " + *ptype + ", but NonKeyAttributes is specified");
-      }
-      json::object* ithroughput = get_object(o, "ProvisionedThroughput");
-      if (global && billing == "PAY_PER_REQUEST" && ithroughput) {
-        throw validation_error("One or more parameter values were invalid: ProvisionedThroughput should not be specified for index: " + index_name +
-                               " when BillingMode is PAY_PER_REQUEST");
-      }
-      if (global && billing == "PROVISIONED" && !ithroughput) {
-        throw validation_error("One or more parameter values were invalid: ProvisionedThroughput must be specified for index: " + index_name);
-      }
-      if (!index_names.insert(index_name).second) {
-        throw validation_error("One or more parameter values were invalid: Duplicate index name: " + index_name);
-      }
-      for (const auto& k : ikeys) used.insert(k.name);
-      json::object proj_out{{"ProjectionType", *ptype}};
-      if (non_key) proj_out["NonKeyAttributes"] = *non_key;
-      json::object d{{"IndexName", index_name},
-                     {"KeySchema", key_schema_json(ikeys)},
-                     {"Projection", std::move(proj_out)},
-                     {"IndexSizeBytes", 0},
-                     {"ItemCount", 0},
-                     {"IndexArn", arn + "/index/" + index_name}};
-      if (global) {
-        d["IndexStatus"] = "ACTIVE";
-        d["ProvisionedThroughput"] = throughput_json(ithroughput);
+      json::object d = read_index(i, global, context, used);
+      if (!index_names.insert(std::string(d.at("IndexName").get_string())).second) {
+        throw validation_error("One or more parameter values were invalid: Duplicate index name: " + std::string(d.at("IndexName").get_string()));
       }
       out.push_back(std::move(d));
     }
@@ -360,10 +380,116 @@ json::object DynamoDbService::Impl::list_tables(json::object& req) {
   return out;
 }
 
+namespace {
+
+// Applies GlobalSecondaryIndexUpdates to the description `d` of `t`: Create
+// (with AttributeDefinitions for new key attributes), Delete, Update
+// (throughput). Returns the names created and deleted, for the storage.
+struct IndexChanges {
+  std::vector<std::string> created;
+  std::vector<std::string> deleted;
+};
+
+IndexChanges apply_index_updates(const TableDef& t, json::object& d, json::object& req, json::array& updates) {
+  json::array defs = d.at("AttributeDefinitions").get_array();
+  auto find_def = [&](std::string_view name) -> json::object* {
+    for (auto& a : defs) {
+      if (a.get_object().at("AttributeName").get_string() == name) return &a.get_object();
+    }
+    return nullptr;
+  };
+  if (json::array* given = get_array(req, "AttributeDefinitions")) {
+    for (auto& g : *given) {
+      if (!g.is_object()) throw serialization_error("Unexpected field type");
+      const std::string n = require_string(g.get_object(), "AttributeName");
+      const std::string type = require_string(g.get_object(), "AttributeType");
+      if (type != "S" && type != "N" && type != "B") {
+        throw validation_error("1 validation error detected: Value '" + type +
+                               "' at 'attributeDefinitions.1.member.attributeType' failed to satisfy constraint: Member must satisfy enum value set: [B, N, S]");
+      }
+      if (json::object* existing = find_def(n)) {
+        if (existing->at("AttributeType").get_string() != type) {
+          throw validation_error("One or more parameter values were invalid: Cannot change the type of key attribute " + n + " from " +
+                                 std::string(existing->at("AttributeType").get_string()) + " to " + type);
+        }
+      } else {
+        defs.push_back(json::object{{"AttributeName", n}, {"AttributeType", type}});
+      }
+    }
+  }
+  std::vector<std::string> defns;
+  for (const auto& a : defs) defns.emplace_back(a.get_object().at("AttributeName").get_string());
+  std::vector<SchemaElement> table_keys{{t.hash.name, "HASH"}};
+  if (t.range) table_keys.push_back({t.range->name, "RANGE"});
+  const std::string billing = d.contains("BillingModeSummary") ? "PAY_PER_REQUEST" : "PROVISIONED";
+  const std::string arn(d.at("TableArn").get_string());
+  const IndexContext context{table_keys, defns, billing, arn};
+
+  json::array gsis = d.contains("GlobalSecondaryIndexes") ? d.at("GlobalSecondaryIndexes").get_array() : json::array{};
+  auto find_gsi = [&](std::string_view name) {
+    return std::find_if(gsis.begin(), gsis.end(), [&](const json::value& i) { return i.get_object().at("IndexName").get_string() == name; });
+  };
+  IndexChanges changes;
+  for (auto& u : updates) {
+    if (!u.is_object()) throw serialization_error("Unexpected field type");
+    auto& uo = u.get_object();
+    if (json::object* create = get_object(uo, "Create")) {
+      std::set<std::string> used;
+      json::value spec = *create;
+      json::object index = read_index(spec, true, context, used);
+      const std::string name(index.at("IndexName").get_string());
+      if (find_gsi(name) != gsis.end() || t.index(name)) {
+        throw validation_error("One or more parameter values were invalid: Index with name " + name + " already exists");
+      }
+      gsis.push_back(std::move(index));
+      changes.created.push_back(name);
+    } else if (json::object* del = get_object(uo, "Delete")) {
+      const std::string name = require_string(*del, "IndexName");
+      auto it = find_gsi(name);
+      if (it == gsis.end()) throw dynamodb_error("ResourceNotFoundException", "Requested resource not found: Index: " + name + " not found");
+      gsis.erase(it);
+      changes.deleted.push_back(name);
+    } else if (json::object* update = get_object(uo, "Update")) {
+      const std::string name = require_string(*update, "IndexName");
+      auto it = find_gsi(name);
+      if (it == gsis.end()) throw dynamodb_error("ResourceNotFoundException", "Requested resource not found: Index: " + name + " not found");
+      if (json::object* throughput = get_object(*update, "ProvisionedThroughput")) it->get_object()["ProvisionedThroughput"] = throughput_json(throughput);
+    } else {
+      throw validation_error("One or more parameter values were invalid: a GlobalSecondaryIndexUpdate needs one of Create, Update or Delete");
+    }
+  }
+  if (changes.created.size() + changes.deleted.size() > 1) {
+    throw dynamodb_error("LimitExceededException", "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table");
+  }
+  if (gsis.size() > 20) throw validation_error("One or more parameter values were invalid: GlobalSecondaryIndex count exceeds the per-table limit of 20");
+  // Definitions no key uses any more go, as AWS drops them with their index.
+  std::set<std::string> keys{t.hash.name};
+  if (t.range) keys.insert(t.range->name);
+  for (const auto* list : {&gsis, d.contains("LocalSecondaryIndexes") ? &d.at("LocalSecondaryIndexes").get_array() : nullptr}) {
+    if (!list) continue;
+    for (const auto& i : *list) {
+      for (const auto& k : i.get_object().at("KeySchema").get_array()) keys.insert(std::string(k.get_object().at("AttributeName").get_string()));
+    }
+  }
+  json::array kept;
+  for (auto& a : defs) {
+    if (keys.count(std::string(a.get_object().at("AttributeName").get_string()))) kept.push_back(std::move(a));
+  }
+  d["AttributeDefinitions"] = std::move(kept);
+  if (gsis.empty()) {
+    d.erase("GlobalSecondaryIndexes");
+  } else {
+    d["GlobalSecondaryIndexes"] = std::move(gsis);
+  }
+  return changes;
+}
+
+}  // namespace
+
 json::object DynamoDbService::Impl::update_table(json::object& req) {
   check_table_name(req);
   TableDef& t = table_for(req, "TableName", true);
-  json::object& d = t.description;
+  json::object d = t.description;  // the stored one changes only when everything checked out
   if (auto billing = get_string(req, "BillingMode")) {
     if (*billing == "PAY_PER_REQUEST") {
       d["BillingModeSummary"] = json::object{{"BillingMode", "PAY_PER_REQUEST"}, {"LastUpdateToPayPerRequestDateTime", static_cast<double>(now_ms()) / 1000.0}};
@@ -377,13 +503,29 @@ json::object DynamoDbService::Impl::update_table(json::object& req) {
   }
   if (json::object* throughput = get_object(req, "ProvisionedThroughput")) d["ProvisionedThroughput"] = throughput_json(throughput);
   if (auto protect = get_bool(req, "DeletionProtectionEnabled")) d["DeletionProtectionEnabled"] = *protect;
-  if (get_array(req, "GlobalSecondaryIndexUpdates")) {
-    throw validation_error("The local DynamoDB of gust dev does not support GlobalSecondaryIndexUpdates; delete and recreate the table (gust dev --reset)");
-  }
+  IndexChanges changes;
+  if (json::array* updates = get_array(req, "GlobalSecondaryIndexUpdates")) changes = apply_index_updates(t, d, req, *updates);
+
+  TableDef updated = definition_from(d);
+  updated.id = t.id;
   Transaction tx(*db);
+  for (const auto& name : changes.deleted) db->stmt("DELETE FROM index_items WHERE tid=?1 AND idx=?2").bind(1, t.id).bind_text(2, name).run();
+  for (const auto& name : changes.created) backfill(updated, *updated.index(name));
   db->stmt("UPDATE tables SET description=?2 WHERE id=?1").bind(1, t.id).bind_text(2, json::serialize(d)).run();
   tx.commit();
-  return json::object{{"TableDescription", table_description(t)}};
+  t = std::move(updated);
+  // AWS answers while a new index is still being built.
+  json::object out = table_description(t);
+  if (auto* g = out.if_contains("GlobalSecondaryIndexes")) {
+    for (auto& i : g->get_array()) {
+      auto& io = i.get_object();
+      if (std::find(changes.created.begin(), changes.created.end(), io.at("IndexName").get_string()) != changes.created.end()) {
+        io["IndexStatus"] = "CREATING";
+        io["Backfilling"] = true;
+      }
+    }
+  }
+  return json::object{{"TableDescription", std::move(out)}};
 }
 
 json::object DynamoDbService::Impl::describe_ttl(json::object& req) {
@@ -403,11 +545,15 @@ json::object DynamoDbService::Impl::update_ttl(json::object& req) {
   if (!spec) throw validation_error("The parameter 'TimeToLiveSpecification' is required but was not present in the request");
   const bool enabled = get_bool(*spec, "Enabled").value_or(false);
   const std::string attr = require_string(*spec, "AttributeName");
-  // Recorded for DescribeTimeToLive; items are not expired locally (docs/local-cloud.md).
+  if (enabled && t.ttl_attribute) throw validation_error("TimeToLive is already enabled");
+  if (!enabled && !t.ttl_attribute) throw validation_error("TimeToLive is already disabled");
+  // Expired items are deleted when a read meets them (docs/local-cloud.md).
   if (enabled) {
     t.description["x-gust-ttl"] = attr;
+    t.ttl_attribute = attr;
   } else {
     t.description.erase("x-gust-ttl");
+    t.ttl_attribute.reset();
   }
   Transaction tx(*db);
   db->stmt("UPDATE tables SET description=?2 WHERE id=?1").bind(1, t.id).bind_text(2, json::serialize(t.description)).run();

@@ -5,12 +5,9 @@
 //   auto server = ServiceHttpServer::start(local_aws, {.port = 4566}).value();
 //   // AWS_ENDPOINT_URL=http://127.0.0.1:4566 aws dynamodb list-tables
 //
-// Why not gust::http::Server (src/http/server.hpp): S3 needs two things it
-// does not do yet: answering `Expect: 100-continue` before reading a body
-// (botocore waits a second per upload otherwise) and HEAD responses that
-// carry the object's Content-Length without a body. This file is the only
-// place that knows the HTTP library; moving onto gust::http::Server once it
-// does both is a change here alone.
+// The HTTP side (keep-alive, `Expect: 100-continue` for botocore's uploads,
+// HEAD replies with the object's Content-Length) is gust::http::Server; this
+// adds the worker pool and the AWS Date header.
 //
 // Requests are read on an I/O thread and handled on a small worker pool, so
 // a slow request (a 10 MB object) does not hold up the others; a service may

@@ -82,6 +82,11 @@ std::string_view LocalAws::route(const ServiceRequest& request) {
     if (scope == "sqs") return "sqs";
     return "dynamodb";
   }
+  // No target and no action: a request signed for another service is that
+  // service's malformed request (AWS would answer it at that service's
+  // endpoint: UnknownOperation, MissingAction), not an S3 one.
+  const auto scope = scope_service(request, query);
+  if (scope == "dynamodb" || scope == "sqs" || scope == "sns") return scope;
   return "s3";
 }
 

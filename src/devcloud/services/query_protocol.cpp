@@ -59,4 +59,20 @@ json::object query_tree(const Params& form, std::initializer_list<std::string_vi
   return std::move(converted.get_object());
 }
 
+Params action_params(const ServiceRequest& request, const Params& query) {
+  Params form = parse_query(request.body);
+  form.insert(form.end(), query.begin(), query.end());
+  return form;
+}
+
+AuthFailure auth_failure(AuthProblem problem) {
+  switch (problem) {
+    case AuthProblem::missing: return {"MissingAuthenticationToken", 403};
+    case AuthProblem::incomplete: return {"IncompleteSignature", 400};
+    case AuthProblem::unknown_key: return {"InvalidClientTokenId", 403};
+    case AuthProblem::bad_signature: return {"SignatureDoesNotMatch", 403};
+    default: return {"InvalidSignature", 403};
+  }
+}
+
 }  // namespace gust::localaws

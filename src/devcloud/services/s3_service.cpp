@@ -2,6 +2,7 @@
 
 #include "devcloud/services/aws_common.hpp"
 #include "devcloud/services/s3_body.hpp"
+#include "devcloud/services/s3_bucket_config.hpp"
 #include "devcloud/services/sigv4_check.hpp"
 #include "devcloud/services/sqlite_db.hpp"
 
@@ -365,6 +366,7 @@ struct S3Service::Impl {
     db->stmt("DELETE FROM parts WHERE upload IN (SELECT id FROM uploads WHERE bucket=?1)").bind_text(1, c.bucket).run();
     db->stmt("DELETE FROM uploads WHERE bucket=?1").bind_text(1, c.bucket).run();
     db->stmt("DELETE FROM buckets WHERE name=?1").bind_text(1, c.bucket).run();
+    forget_bucket_configs(*db, c.bucket);
     tx.commit();
     for (const auto& f : files) remove_file(f);
     ServiceResponse res;
@@ -1027,9 +1029,12 @@ struct S3Service::Impl {
                      element("Method", m) + element("ResourceType", "SERVICE"));
     }
     if (!c.has_key) {
+      if (const auto config = bucket_config_name(c.query); !config.empty()) {
+        require_bucket(c.bucket);
+        return answer_bucket_config(*db, c.bucket, m, config, c.body);
+      }
       if (m == "PUT") {
-        if (c.has("versioning") || c.has("tagging") || c.has("cors") || c.has("policy") || c.has("notification") || c.has("acl") ||
-            c.has("lifecycle") || c.has("encryption") || c.has("publicAccessBlock") || c.has("ownershipControls")) {
+        if (c.has("website") || c.has("logging") || c.has("replication") || c.has("accelerate") || c.has("requestPayment")) {
           require_bucket(c.bucket);
           not_implemented("this bucket configuration");
         }
@@ -1047,12 +1052,8 @@ struct S3Service::Impl {
       if (m == "GET") {
         if (c.has("location")) return bucket_location(c);
         if (c.has("uploads")) return list_uploads(c);
-        if (c.has("versioning")) {
-          require_bucket(c.bucket);
-          return xml(200, std::string("<?xml version=\"1.0\" encoding=\"UTF-8\"?><VersioningConfiguration xmlns=\"") + kXmlns + "\"/>");
-        }
-        if (c.has("acl") || c.has("policy") || c.has("cors") || c.has("tagging") || c.has("notification") || c.has("lifecycle") ||
-            c.has("website") || c.has("encryption") || c.has("versions") || c.has("logging") || c.has("replication")) {
+        if (c.has("website") || c.has("versions") || c.has("logging") || c.has("replication") || c.has("accelerate") ||
+            c.has("requestPayment")) {
           require_bucket(c.bucket);
           not_implemented("this bucket configuration");
         }
@@ -1198,7 +1199,7 @@ Result<std::unique_ptr<S3Service>> S3Service::open(const ServiceOptions& options
   auto objects = options.state_dir / "s3-objects";
   std::filesystem::create_directories(objects, ec);
   if (ec) return unexpected(ErrorCode::unavailable, "cannot create the S3 object folder: " + ec.message(), objects.string());
-  auto db = Db::open((options.state_dir / "s3.sqlite").string(), kSchema);
+  auto db = Db::open((options.state_dir / "s3.sqlite").string(), std::string(kSchema) + std::string(kBucketConfigSchema));
   if (!db) return unexpected(db.error());
   auto impl = std::make_unique<Impl>();
   impl->options = options;

@@ -489,7 +489,60 @@ struct SnsService::Impl {
     return n;
   }
 
+  struct Published {
+    std::string message_id;
+    std::optional<std::string> sequence_number;  // FIFO topics
+  };
+
   std::string publish(const json::object& req, int& queued) {
+    const Published p = publish_one(req, queued);
+    std::string inner = element("MessageId", p.message_id);
+    if (p.sequence_number) inner += element("SequenceNumber", *p.sequence_number);
+    return result("Publish", inner);
+  }
+
+  // Up to ten messages to one topic; each entry succeeds or fails on its own, as Publish would.
+  std::string publish_batch(const json::object& req, int& queued) {
+    const std::string topic_arn = require_topic_arn(req);
+    const json::array* entries = nullptr;
+    if (const auto* e = req.if_contains("PublishBatchRequestEntries"); e && e->is_object()) {
+      if (const auto* m = e->get_object().if_contains("member"); m && m->is_array()) entries = &m->get_array();
+    }
+    if (!entries || entries->empty()) throw sns_error(400, "EmptyBatchRequest", "The batch request doesn't contain any entries.");
+    if (entries->size() > 10) throw sns_error(400, "TooManyEntriesInBatchRequest", "The batch request contains more entries than permissible.");
+    static const std::regex kId("[A-Za-z0-9_-]{1,80}");
+    std::set<std::string> ids;
+    std::size_t total = 0;
+    for (const auto& e : *entries) {
+      const auto id = e.is_object() ? str(e.get_object(), "Id") : std::nullopt;
+      if (!id || !std::regex_match(*id, kId)) {
+        throw sns_error(400, "InvalidBatchEntryId", "The Id of a batch entry in a batch request doesn't abide by the specification.");
+      }
+      if (!ids.insert(*id).second) throw sns_error(400, "BatchEntryIdsNotDistinct", "Two or more batch entries in the request have the same Id.");
+      total += str(e.get_object(), "Message").value_or("").size();
+    }
+    if (total > kMaxMessageBytes) {
+      throw sns_error(400, "BatchRequestTooLong", "The length of all the messages put together is more than the limit.");
+    }
+    std::string ok;
+    std::string failed;
+    for (const auto& e : *entries) {
+      json::object one = e.get_object();
+      const std::string id = *str(one, "Id");
+      one["TopicArn"] = topic_arn;
+      try {
+        const Published p = publish_one(one, queued);
+        ok += "<member>" + element("Id", id) + element("MessageId", p.message_id) +
+              (p.sequence_number ? element("SequenceNumber", *p.sequence_number) : std::string()) + "</member>";
+      } catch (const AwsError& error) {
+        failed += "<member>" + element("Id", id) + element("Code", error.type) + element("Message", error.message) +
+                  element("SenderFault", "true") + "</member>";
+      }
+    }
+    return result("PublishBatch", "<Successful>" + ok + "</Successful><Failed>" + failed + "</Failed>");
+  }
+
+  Published publish_one(const json::object& req, int& queued) {
     std::string topic_arn;
     if (auto target = str(req, "TargetArn"); target && !str(req, "TopicArn")) {
       topic_arn = *target;
@@ -564,9 +617,9 @@ struct SnsService::Impl {
       ++queued;
     }
     tx.commit();
-    std::string inner = element("MessageId", message_id);
-    if (fifo) inner += element("SequenceNumber", std::to_string(now_ms()) + "000000");
-    return result("Publish", inner);
+    Published out{message_id, std::nullopt};
+    if (fifo) out.sequence_number = std::to_string(now_ms()) + "000000";
+    return out;
   }
 
   std::string tags_of(const json::object& req, std::string_view action) {
@@ -617,6 +670,7 @@ struct SnsService::Impl {
     if (action == "GetSubscriptionAttributes") return get_subscription_attributes(req);
     if (action == "SetSubscriptionAttributes") return set_subscription_attributes(req);
     if (action == "Publish") return publish(req, queued);
+    if (action == "PublishBatch") return publish_batch(req, queued);
     if (action == "ConfirmSubscription") return result("ConfirmSubscription", element("SubscriptionArn", str(req, "TopicArn").value_or("") + ":confirmed"));
     if (action == "ListTagsForResource" || action == "TagResource" || action == "UntagResource") return tags_of(req, action);
     throw sns_error(400, "InvalidAction", "The action " + action + " is not valid for this web service.");
@@ -720,10 +774,7 @@ ServiceResponse error_response(const AwsError& e) {
 }  // namespace
 
 Result<std::unique_ptr<SnsService>> SnsService::open(const ServiceOptions& options, SqsService* sqs) {
-  std::error_code ec;
-  std::filesystem::create_directories(options.state_dir, ec);
-  if (ec) return unexpected(ErrorCode::unavailable, "cannot create the state folder: " + ec.message(), options.state_dir.string());
-  auto db = Db::open((options.state_dir / "sns.sqlite").string(), kSchema);
+  auto db = open_state_db(options.state_dir, "sns.sqlite", kSchema);
   if (!db) return unexpected(db.error());
   auto impl = std::make_unique<Impl>();
   impl->options = options;
@@ -782,20 +833,10 @@ void SnsService::handle(ServiceRequest request, Reply reply) {
   const Params query = parse_query(request.query);
   const auto auth = check_sigv4(request, query, "sns", now_ms() / 1000);
   if (!auth.ok()) {
-    std::string code;
-    int status = 400;
-    switch (auth.problem) {
-      case AuthProblem::missing: code = "MissingAuthenticationToken"; status = 403; break;
-      case AuthProblem::incomplete: code = "IncompleteSignature"; break;
-      case AuthProblem::unknown_key: code = "InvalidClientTokenId"; status = 403; break;
-      case AuthProblem::bad_signature: code = "SignatureDoesNotMatch"; status = 403; break;
-      default: code = "InvalidSignature"; status = 403; break;
-    }
-    return reply(error_response(sns_error(status, code, auth.message)));
+    const auto failure = auth_failure(auth.problem);
+    return reply(error_response(sns_error(failure.status, failure.code, auth.message)));
   }
-  Params form = parse_query(request.body);
-  for (const auto& p : query) form.push_back(p);
-  reply(call_action(form));
+  reply(call_action(action_params(request, query)));
 }
 
 }  // namespace gust::localaws

@@ -2,6 +2,14 @@
 
 #include <sqlite3.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
 namespace gust::localaws {
 
 namespace {
@@ -74,6 +82,12 @@ bool Stmt::column_is_null(int index) const { return sqlite3_column_type(stmt_, i
 Result<std::unique_ptr<Db>> Db::open(const std::string& path, std::string_view schema) {
   std::unique_ptr<Db> db(new Db());
   db->path_ = path;
+  const std::string lock_path = path + ".lock";
+  db->lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (db->lock_fd_ < 0) return unexpected(ErrorCode::unavailable, std::string("cannot open the lock file: ") + std::strerror(errno), lock_path);
+  if (::flock(db->lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    return unexpected(ErrorCode::unavailable, "another process holds this state (is a gust dev already running on this folder?)", path);
+  }
   const int rc = sqlite3_open_v2(path.c_str(), &db->db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db->db_ ? sqlite3_errmsg(db->db_) : "out of memory";
@@ -81,27 +95,56 @@ Result<std::unique_ptr<Db>> Db::open(const std::string& path, std::string_view s
   }
   try {
     sqlite3_busy_timeout(db->db_, 5000);
-    // One process owns a state folder: holding the lock for good saves two
-    // fcntl calls per transaction and makes a second `gust dev` on the same
-    // folder fail at start instead of interleaving writes.
-    db->exec("PRAGMA locking_mode=EXCLUSIVE");
     db->exec("PRAGMA journal_mode=WAL");
     db->exec("PRAGMA synchronous=NORMAL");
+    db->exec("PRAGMA wal_autocheckpoint=0");  // the checkpointer thread does it (see the header)
     db->exec("PRAGMA foreign_keys=ON");
     db->exec(schema);
   } catch (const SqliteError& e) {
-    const std::string what = e.what();
-    if (what.find("locked") != std::string::npos || what.find("busy") != std::string::npos) {
-      return unexpected(ErrorCode::unavailable, "another process holds this state (is a gust dev already running on this folder?)", path);
-    }
-    return unexpected(ErrorCode::unavailable, what, path);
+    return unexpected(ErrorCode::unavailable, e.what(), path);
   }
+  if (sqlite3_open_v2(path.c_str(), &db->checkpointer_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+    return unexpected(ErrorCode::unavailable, "cannot open the checkpoint connection", path);
+  }
+  sqlite3_busy_timeout(db->checkpointer_, 5000);
+  Db* raw = db.get();
+  db->checkpoint_thread_ = std::thread([raw] { raw->checkpoint_loop(); });
   return db;
 }
 
+// Copies new WAL frames back into the database five times a second, beside
+// the requests: a PASSIVE checkpoint never waits for the writer, and the
+// writer never waits for it (a fully copied WAL is started over by the next
+// write, so it stays small).
+void Db::checkpoint_loop() {
+  std::unique_lock lock(checkpoint_mu_);
+  while (!stopping_) {
+    checkpoint_cv_.wait_for(lock, std::chrono::milliseconds(200), [this] { return stopping_; });
+    if (stopping_) break;
+    lock.unlock();
+    sqlite3_wal_checkpoint_v2(checkpointer_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    lock.lock();
+  }
+}
+
+Result<std::unique_ptr<Db>> open_state_db(const std::filesystem::path& state_dir, std::string_view file, std::string_view schema) {
+  std::error_code ec;
+  std::filesystem::create_directories(state_dir, ec);
+  if (ec) return unexpected(ErrorCode::unavailable, "cannot create the state folder: " + ec.message(), state_dir.string());
+  return Db::open((state_dir / file).string(), schema);
+}
+
 Db::~Db() {
+  {
+    std::lock_guard lock(checkpoint_mu_);
+    stopping_ = true;
+  }
+  checkpoint_cv_.notify_all();
+  if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
+  if (checkpointer_) sqlite3_close_v2(checkpointer_);
   cache_.clear();
-  if (db_) sqlite3_close_v2(db_);
+  if (db_) sqlite3_close_v2(db_);  // the last connection checkpoints what is left
+  if (lock_fd_ >= 0) ::close(lock_fd_);
 }
 
 void Db::exec(std::string_view sql) {
@@ -123,12 +166,16 @@ Stmt& Db::stmt(std::string_view sql) {
 
 std::int64_t Db::changes() const { return sqlite3_changes64(db_); }
 
-Transaction::Transaction(Db& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+bool Db::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
+// BEGIN/COMMIT as cached statements: sqlite3_exec would parse them on every
+// request, a measurable part of a small PutItem.
+Transaction::Transaction(Db& db) : db_(db) { db_.stmt("BEGIN IMMEDIATE").run(); }
 
 Transaction::~Transaction() {
   if (!done_) {
     try {
-      db_.exec("ROLLBACK");
+      db_.stmt("ROLLBACK").run();
     } catch (const SqliteError&) {
       // Nothing to roll back (the statement already ended the transaction).
     }
@@ -136,7 +183,7 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
-  db_.exec("COMMIT");
+  db_.stmt("COMMIT").run();
   done_ = true;
 }
 

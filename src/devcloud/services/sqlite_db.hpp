@@ -3,23 +3,37 @@
 // database, WAL journal, cached prepared statements, RAII transactions.
 //
 // Durability: WAL with synchronous=NORMAL. A committed transaction is in the
-// WAL file before the call returns, so it survives kill -9 of the process
-// (the OS holds it); only a power cut may lose the last commits. That is the
-// promise the local cloud makes (docs/local-cloud.md), at a fraction of
+// WAL file (written with write(2), so in the OS's page cache) before the call
+// returns, so it survives kill -9 of the process: what the local cloud
+// promises (docs/local-cloud.md). Only a power cut may lose the last commits,
+// and the database stays consistent even then, at a fraction of
 // synchronous=FULL's fsync per write.
+//
+// Checkpoints (copying the WAL back into the database, with its two fsyncs)
+// run on a thread of their own through a second connection, not inside a
+// request's COMMIT as SQLite's automatic checkpoint would: on a busy disk a
+// checkpoint takes milliseconds, which showed as the tail of PutItem.
+//
+// One process per state folder: a lock file (`PATH.lock`, flock) makes a
+// second `gust dev` on the same folder fail at start instead of
+// interleaving writes.
 //
 // Not thread-safe by itself: each service guards its Db with a mutex.
 // Failures throw SqliteError; services turn it into a 500 InternalFailure.
 
 #include <gust/result.hpp>
 
+#include <condition_variable>
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -76,15 +90,28 @@ class Db {
   // bindings cleared, on each use. Finish with one before asking for it again.
   Stmt& stmt(std::string_view sql);
   std::int64_t changes() const;
+  // Inside BEGIN ... COMMIT (not autocommit).
+  bool in_transaction() const;
   const std::string& path() const { return path_; }
 
  private:
   Db() = default;
+  void checkpoint_loop();
   sqlite3* db_ = nullptr;
   std::string path_;
+  int lock_fd_ = -1;
   std::map<std::string, std::unique_ptr<Stmt>, std::less<>> cache_;
+  // The checkpointer: its own connection and thread.
+  sqlite3* checkpointer_ = nullptr;
+  std::thread checkpoint_thread_;
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  bool stopping_ = false;
   friend class Transaction;
 };
+
+// A service's database: `file` in `state_dir`, the folder created if missing.
+Result<std::unique_ptr<Db>> open_state_db(const std::filesystem::path& state_dir, std::string_view file, std::string_view schema);
 
 // BEGIN IMMEDIATE on construction; ROLLBACK unless commit() was called.
 class Transaction {

@@ -951,6 +951,13 @@ struct SqsService::Impl {
   }
 
   json::object delete_message_batch(const json::object& req) {
+    return each_receipt(req, [&](const std::string& queue, const std::string& receipt, const json::object&) { delete_by_receipt(queue, receipt); });
+  }
+
+  // A batch of receipt handles (DeleteMessageBatch, ChangeMessageVisibilityBatch):
+  // `one` per entry, each succeeding or failing on its own.
+  template <class One>
+  json::object each_receipt(const json::object& req, One one) {
     const std::string name = queue_name_of(req);
     Transaction tx(*db);
     require_queue(name);
@@ -961,7 +968,7 @@ struct SqsService::Impl {
       try {
         const auto receipt = str(e.get_object(), "ReceiptHandle");
         if (!receipt || receipt->empty()) throw missing_parameter("ReceiptHandle");
-        delete_by_receipt(name, *receipt);
+        one(name, *receipt, e.get_object());
         ok.push_back(json::object{{"Id", id}});
       } catch (const AwsError& err) {
         failed.push_back(batch_failure(id, err));
@@ -1004,24 +1011,9 @@ struct SqsService::Impl {
   }
 
   json::object change_visibility_batch(const json::object& req) {
-    const std::string name = queue_name_of(req);
-    Transaction tx(*db);
-    require_queue(name);
-    json::array ok;
-    json::array failed;
-    for (const auto& e : batch_entries(req)) {
-      const auto id = *str(e.get_object(), "Id");
-      try {
-        const auto receipt = str(e.get_object(), "ReceiptHandle");
-        if (!receipt || receipt->empty()) throw missing_parameter("ReceiptHandle");
-        change_one(name, *receipt, integer(e.get_object(), "VisibilityTimeout"));
-        ok.push_back(json::object{{"Id", id}});
-      } catch (const AwsError& err) {
-        failed.push_back(batch_failure(id, err));
-      }
-    }
-    tx.commit();
-    return json::object{{"Successful", std::move(ok)}, {"Failed", std::move(failed)}};
+    return each_receipt(req, [&](const std::string& queue, const std::string& receipt, const json::object& entry) {
+      change_one(queue, receipt, integer(entry, "VisibilityTimeout"));
+    });
   }
 
   json::object list_dead_letter_sources(const json::object& req, std::string_view host) {
@@ -1337,10 +1329,7 @@ json::object from_query(const Params& form) {
 }  // namespace
 
 Result<std::unique_ptr<SqsService>> SqsService::open(const ServiceOptions& options) {
-  std::error_code ec;
-  std::filesystem::create_directories(options.state_dir, ec);
-  if (ec) return unexpected(ErrorCode::unavailable, "cannot create the state folder: " + ec.message(), options.state_dir.string());
-  auto db = Db::open((options.state_dir / "sqs.sqlite").string(), kSchema);
+  auto db = open_state_db(options.state_dir, "sqs.sqlite", kSchema);
   if (!db) return unexpected(db.error());
   auto impl = std::make_unique<Impl>();
   impl->options = options;
@@ -1373,15 +1362,7 @@ void SqsService::handle(ServiceRequest request, Reply reply) {
   const bool json_protocol = target.has_value();
   const auto auth = check_sigv4(request, query, "sqs", now_ms() / 1000);
   if (!auth.ok()) {
-    std::string code;
-    int status = 400;
-    switch (auth.problem) {
-      case AuthProblem::missing: code = "MissingAuthenticationToken"; status = 403; break;
-      case AuthProblem::incomplete: code = "IncompleteSignature"; break;
-      case AuthProblem::unknown_key: code = "InvalidClientTokenId"; status = 403; break;
-      case AuthProblem::bad_signature: code = "SignatureDoesNotMatch"; status = 403; break;
-      default: code = "InvalidSignature"; status = 403; break;
-    }
+    const auto [code, status] = auth_failure(auth.problem);
     // Signature failures come from the AWS front end, in the caller's protocol.
     if (json_protocol) {
       json::object body{{"__type", "com.amazon.coral.service#" + code + "Exception"}, {"message", auth.message}};
@@ -1411,8 +1392,7 @@ void SqsService::handle(ServiceRequest request, Reply reply) {
     return;
   }
   // Query protocol: form body (or query string) with Action=...
-  Params form = parse_query(request.body);
-  for (const auto& p : query) form.push_back(p);
+  const Params form = action_params(request, query);
   const std::string* action = find_param(form, "Action");
   if (!action) return reply(xml_error(sqs_error("MissingAction", "No action specified", "MissingAction")));
   const std::string op = *action;
@@ -1466,7 +1446,15 @@ Result<void> SqsService::ensure_queue(std::string_view queue_name, const std::ma
   if (!attrs.empty()) req["Attributes"] = std::move(attrs);
   try {
     std::lock_guard lock(impl_->mu);
-    impl_->create_queue(req, "localhost");
+    // An existing queue takes the given attributes, as a stack update would:
+    // CreateQueue would refuse them (QueueNameExists) once the declared
+    // values change (a longer consumer timeout) or someone set others.
+    if (impl_->find_queue(std::string(queue_name))) {
+      req["QueueUrl"] = std::string(queue_name);
+      impl_->set_queue_attributes(req);
+    } else {
+      impl_->create_queue(req, "localhost");
+    }
     return {};
   } catch (const AwsError& e) {
     return unexpected(to_error(e));

@@ -58,7 +58,8 @@ class SqsService : public Service {
   // The queue's URL as the HTTP API reports it, for a client at `host` ("127.0.0.1:4566").
   Result<std::string> queue_url(std::string_view queue_name, std::string_view host = "localhost") const;
   Result<std::string> queue_arn(std::string_view queue_name) const;
-  // Creates the queue if missing (attributes as CreateQueue takes them).
+  // Creates the queue if missing, else sets the given attributes on it
+  // (attributes as CreateQueue takes them; the others are kept).
   Result<void> ensure_queue(std::string_view queue_name, const std::map<std::string, std::string>& attributes = {});
   Result<std::vector<SqsMessage>> receive(std::string_view queue_name, SqsReceiveOptions options = {});
   Result<void> delete_message(std::string_view queue_name, std::string_view receipt_handle);

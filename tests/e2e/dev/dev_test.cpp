@@ -4,6 +4,8 @@
 #include "devcloud/emulator/child_process.hpp"
 #include "project/process.hpp"
 
+#include "../../support/loopback.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -20,6 +22,7 @@
 #include <fstream>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -34,19 +37,37 @@ struct HttpReply {
   int status = 0;
   std::map<std::string, std::string> headers;  // lower-case names; repeated ones joined with "\n"
   std::string body;
+  bool complete = true;  // a chunked body ended with its last chunk
 };
+
+// Decodes a chunked body from the front of `raw`; consumes what it read. False when it is cut short.
+bool decode_chunked(std::string_view& raw, std::string& body) {
+  for (;;) {
+    const auto eol = raw.find("\r\n");
+    if (eol == std::string_view::npos) return false;
+    const std::size_t size = std::stoul(std::string(raw.substr(0, eol)), nullptr, 16);
+    raw.remove_prefix(eol + 2);
+    if (size == 0) {
+      const auto end = raw.find("\r\n");  // no trailers are sent
+      if (end == std::string_view::npos) return false;
+      raw.remove_prefix(end + 2);
+      return true;
+    }
+    if (raw.size() < size + 2) {
+      body.append(raw.substr(0, std::min(raw.size(), size)));
+      raw = {};
+      return false;
+    }
+    body.append(raw.substr(0, size));
+    raw.remove_prefix(size + 2);
+  }
+}
 
 // Sends raw bytes to 127.0.0.1:port and reads until the server closes or `count` responses are complete.
 std::string raw_exchange(int port, std::string_view raw, std::chrono::milliseconds timeout = 10s) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  timeval tv{static_cast<time_t>(timeout.count() / 1000), static_cast<suseconds_t>((timeout.count() % 1000) * 1000)};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const int fd = testing::connect_loopback(port, timeout);
   std::string out;
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+  if (fd >= 0) {
     for (std::size_t sent = 0; sent < raw.size();) {
       const ssize_t n = ::send(fd, raw.data() + sent, raw.size() - sent, MSG_NOSIGNAL);
       if (n <= 0) break;
@@ -80,9 +101,14 @@ std::vector<HttpReply> parse_replies(std::string_view raw) {
       auto& slot = r.headers[name];
       slot = slot.empty() ? value : slot + "\n" + value;
     }
-    const std::size_t length = r.headers.contains("content-length") ? std::stoul(r.headers["content-length"]) : 0;
-    r.body = std::string(raw.substr(head_end + 4, length));
-    raw.remove_prefix(std::min(raw.size(), head_end + 4 + length));
+    raw.remove_prefix(head_end + 4);
+    if (r.headers["transfer-encoding"] == "chunked") {
+      r.complete = decode_chunked(raw, r.body);
+    } else {
+      const std::size_t length = r.headers.contains("content-length") ? std::stoul(r.headers["content-length"]) : 0;
+      r.body = std::string(raw.substr(0, length));
+      raw.remove_prefix(std::min(raw.size(), length));
+    }
     out.push_back(std::move(r));
   }
   return out;
@@ -238,11 +264,57 @@ TEST_F(Dev, ACrashingHandlerGets500AndTheNextRequestAFreshInstance) {
   EXPECT_EQ(request(port_, "GET", "/crash").status, 500) << "a replaced instance serves (and crashes) again";
 }
 
-TEST_F(Dev, StreamedRoutesArriveWhole) {
+TEST_F(Dev, StreamedRoutesArriveChunkedWithTheirPrelude) {
   auto r = request(port_, "GET", "/stream");
   EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.headers["transfer-encoding"], "chunked");
+  EXPECT_TRUE(r.complete);
   EXPECT_EQ(r.body, "part 0\npart 1\npart 2\n");
   EXPECT_EQ(r.headers["content-type"], "text/plain");
+}
+
+// The handler writes a part every 400 ms: the first must reach the client
+// while the last is still to be written, and the rest must follow as written.
+TEST_F(Dev, StreamedBodiesReachTheClientAsTheyAreWritten) {
+  const int fd = testing::connect_loopback(port_, 10s);
+  ASSERT_GE(fd, 0);
+  const std::string get = "GET /stream-slow HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+  ASSERT_EQ(::send(fd, get.data(), get.size(), MSG_NOSIGNAL), static_cast<ssize_t>(get.size()));
+  std::string raw;
+  std::optional<std::chrono::steady_clock::time_point> first_at, last_at;
+  const auto deadline = std::chrono::steady_clock::now() + 15s;
+  char buffer[4096];
+  for (ssize_t n; std::chrono::steady_clock::now() < deadline && (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) {
+    raw.append(buffer, static_cast<std::size_t>(n));
+    if (!first_at && raw.find("part 0") != std::string::npos) {
+      first_at = std::chrono::steady_clock::now();
+      EXPECT_EQ(raw.find("part 3"), std::string::npos) << "the first part came only with the last";
+    }
+    if (!last_at && raw.find("part 3") != std::string::npos) last_at = std::chrono::steady_clock::now();
+  }
+  ::close(fd);
+  ASSERT_TRUE(first_at && last_at) << raw;
+  EXPECT_GE(*last_at - *first_at, 800ms) << "parts written 1.2 s apart arrived together";
+  auto replies = parse_replies(raw);
+  ASSERT_EQ(replies.size(), 1u) << raw;
+  EXPECT_EQ(replies[0].status, 201);
+  EXPECT_EQ(replies[0].headers["x-streamed"], "yes");
+  EXPECT_THAT(replies[0].headers["set-cookie"], HasSubstr("s=1"));
+  EXPECT_TRUE(replies[0].complete);
+  EXPECT_EQ(replies[0].body, "part 0\npart 1\npart 2\npart 3\n");
+}
+
+// Once the head is out the status cannot change: a failure cuts the body
+// short (no last chunk), so the client knows the response is incomplete.
+TEST_F(Dev, AStreamThatFailsMidwayIsCutShort) {
+  const std::size_t from = output_size();
+  auto replies = parse_replies(raw_exchange(port_, "GET /stream-fail HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_EQ(replies[0].status, 200);
+  EXPECT_EQ(replies[0].body, "before the failure\n");
+  EXPECT_FALSE(replies[0].complete);
+  EXPECT_TRUE(wait_for_output(std::regex("stream broke"), 5s, from)) << output().substr(from);
+  EXPECT_EQ(request(port_, "GET", "/version").body, "v1") << "the gateway carries on";
 }
 
 TEST_F(Dev, AThrowingHandlerIs500) {

@@ -3,6 +3,7 @@
 #include "aws/dynamodb.hpp"
 
 #include "peer.hpp"
+#include "tables.hpp"
 
 #include <gust/record.hpp>
 #include <gust/table.hpp>
@@ -56,37 +57,7 @@ struct Event {
 };
 GUST_RECORD(Event, list, at, owner, text, done);
 
-// Creates a table and waits until it is ACTIVE (dynalite creates asynchronously).
-void create_table(const DynamoDbClient& client, const std::string& name,
-                  std::vector<std::pair<std::string, std::string>> attributes, const std::string& pk,
-                  const std::string& sk, const std::string& gsi) {
-    json::object req;
-    req["TableName"] = name;
-    json::array defs;
-    for (auto& [n, t] : attributes) defs.push_back(json::object{{"AttributeName", n}, {"AttributeType", t}});
-    req["AttributeDefinitions"] = std::move(defs);
-    json::array schema{json::object{{"AttributeName", pk}, {"KeyType", "HASH"}}};
-    if (!sk.empty()) schema.push_back(json::object{{"AttributeName", sk}, {"KeyType", "RANGE"}});
-    req["KeySchema"] = std::move(schema);
-    req["BillingMode"] = "PAY_PER_REQUEST";
-    if (!gsi.empty()) {
-      json::object index;
-      index["IndexName"] = gsi;
-      index["KeySchema"] = json::array{json::object{{"AttributeName", "owner"}, {"KeyType", "HASH"}},
-                                       json::object{{"AttributeName", "at"}, {"KeyType", "RANGE"}}};
-      index["Projection"] = json::object{{"ProjectionType", "ALL"}};
-      req["GlobalSecondaryIndexes"] = json::array{std::move(index)};
-    }
-    auto res = client.call("CreateTable", req);
-    ASSERT_TRUE(res.has_value()) << res.error().describe();
-    for (int i = 0; i < 200; ++i) {
-      auto d = client.call("DescribeTable", json::object{{"TableName", name}});
-      ASSERT_TRUE(d.has_value()) << d.error().describe();
-      if (d->at("Table").at("TableStatus").as_string() == "ACTIVE") return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    FAIL() << "table " << name << " did not become ACTIVE";
-}
+using testing::create_table;
 
 void create_tables(const DynamoDbClient& client) {
   create_table(client, "todos", {{"id", "S"}}, "id", "", {});

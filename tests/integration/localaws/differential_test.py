@@ -22,6 +22,10 @@ SERVER = None
 PEERS = ["dynalite", "s3rver", "fauxqs", "moto"]
 
 # (peer, step) -> why the difference is accepted. Keep docs/local-cloud.md in step.
+S3RVER_UNSERVED = ["get_encryption_default", "put_encryption", "get_encryption", "put_public_access_block", "get_public_access_block",
+                   "get_lifecycle_missing", "put_lifecycle", "get_lifecycle", "get_notification_default", "put_notification", "get_notification",
+                   "put_tagging", "get_tagging"]
+
 ACCEPTED = {
     # --- DynamoDB
     ("dynalite", "transact_write_ok"): "dynalite 4 does not implement TransactWriteItems (UnknownOperationException); we do, as AWS does",
@@ -45,6 +49,22 @@ ACCEPTED = {
     ("moto", "key_schema_mismatch"): "moto says 'Validation Exception'; AWS and we say 'The provided key element does not match the schema'",
     ("moto", "delete_table"): "moto reports TableStatus ACTIVE when deleting; AWS and we report DELETING",
     ("moto", "delete_bucket_not_empty"): "moto has AWS's older message, without the sentence about versions",
+    ("dynalite", "update_table_add_gsi"): "dynalite predates on-demand indexes: it wants ProvisionedThroughput in a GSI Create even for a PAY_PER_REQUEST table; AWS and we do not",
+    ("dynalite", "wait_gsi_active"): "dynalite refused the index (see update_table_add_gsi), so it never becomes ACTIVE",
+    ("dynalite", "query_new_gsi"): "dynalite refused the index (see update_table_add_gsi)",
+    ("dynalite", "update_table_existing_gsi"): "dynalite checks ProvisionedThroughput before the name (see update_table_add_gsi); AWS and we report the existing index",
+    ("dynalite", "update_table_delete_gsi"): "dynalite reports ItemCount 0 (see describe_table)",
+    ("dynalite", "update_table_delete_missing_gsi"): "dynalite ignores a Delete of an index the table does not have; AWS and we answer ResourceNotFoundException",
+    ("dynalite", "update_ttl"): "dynalite 4 does not implement UpdateTimeToLive (UnknownOperationException); we do, as AWS does",
+    ("dynalite", "describe_ttl"): "dynalite cannot enable TTL (see update_ttl), so it reports DISABLED",
+    ("dynalite", "update_ttl_again"): "dynalite 4 does not implement UpdateTimeToLive",
+    ("moto", "update_table_add_gsi"): "moto replaces the table's AttributeDefinitions with the request's; AWS keeps the table's own and adds the new index's, as we do",
+    ("moto", "query_new_gsi"): "moto does not normalise numbers (see query_begins)",
+    ("moto", "update_table_existing_gsi"): "moto fails with HTTP 500 on a Create of an index that exists; AWS and we answer ValidationException",
+    ("moto", "update_table_delete_gsi"): "moto keeps only the definitions of its last request (see update_table_add_gsi); AWS and we keep every definition a key still uses",
+    ("moto", "query_deleted_gsi"): "moto answers ResourceNotFoundException 'Invalid index'; AWS (and dynalite, and we) answer ValidationException 'The table does not have the specified index'",
+    ("moto", "update_table_delete_missing_gsi"): "moto fails with HTTP 500 on a Delete of an index the table does not have; AWS and we answer ResourceNotFoundException",
+    ("moto", "update_ttl_again"): "moto enables TTL again without complaint; AWS answers ValidationException 'TimeToLive is already enabled', as we do",
     # --- S3
     ("s3rver", "put_object"): "s3rver omits x-amz-server-side-encryption; AWS encrypts every object (SSE-S3) and says so, as we do",
     ("s3rver", "head_object"): "s3rver omits x-amz-server-side-encryption (see put_object)",
@@ -66,6 +86,13 @@ ACCEPTED = {
     ("moto", "multipart_complete"): "moto sends no x-amz-server-side-encryption header; AWS encrypts every object (SSE-S3) and says so, as we do",
     ("moto", "multipart_get"): "moto sends no x-amz-server-side-encryption header; AWS encrypts every object (SSE-S3) and says so, as we do",
     ("moto", "multipart_too_small"): "moto uses MinIO's wording ('... minimum allowed object size.'); AWS and we say '... minimum allowed size'",
+    ("moto", "get_encryption_default"): "moto answers ServerSideEncryptionConfigurationNotFoundError for a new bucket; AWS has encrypted every bucket with SSE-S3 by default since January 2023 and says so, as we do",
+    ("moto", "put_versioning_bad"): "moto accepts a versioning Status other than Enabled/Suspended; AWS and we answer MalformedXML",
+    ("s3rver", "put_versioning"): "s3rver does not serve ?versioning (it takes the PUT for a CreateBucket: BucketAlreadyExists)",
+    ("s3rver", "get_versioning"): "s3rver does not serve ?versioning (it answers the GET as a listing)",
+    ("s3rver", "put_versioning_bad"): "s3rver does not serve ?versioning (see put_versioning)",
+    # --- SNS
+    ("moto", "publish_batch_empty"): "moto accepts an empty PublishBatch; AWS answers EmptyBatchRequest, as we do",
     # --- SQS
     ("fauxqs", "queue_attributes"): "fauxqs reports a different set of default attributes (no SqsManagedSseEnabled)",
     ("fauxqs", "batch_duplicate_ids"): "fauxqs says 'Two or more batch entries in the request have the same Id.'; AWS and we say 'Id a repeated.'",
@@ -77,6 +104,8 @@ ACCEPTED = {
     ("fauxqs", "delete_bad_receipt"): "fauxqs accepts any receipt handle; AWS and we reject a malformed one with ReceiptHandleIsInvalid",
 }
 
+ACCEPTED.update({("s3rver", step): "s3rver answers 501 NotImplemented to this bucket configuration; AWS serves it, as we do"
+                 for step in S3RVER_UNSERVED})
 
 # ---------------------------------------------------------------- normalising answers
 
@@ -215,9 +244,43 @@ def dynamodb_steps(c):
         ("key_type_mismatch", lambda: c.put_item(TableName="todos", Item={"user": {"S": "ann"}, "id": {"N": "1"}})),
         ("put_empty_set", lambda: c.put_item(TableName="todos", Item={"user": {"S": "ann"}, "id": {"S": "x"}, "s": {"SS": []}})),
         ("delete_all_old", lambda: c.delete_item(TableName="todos", Key=key("ann", "t01"), ReturnValues="ALL_OLD")),
+        # UpdateTable: an index added to a table with items (back-filled), queried, then removed.
+        ("update_table_add_gsi", lambda: table_shape(c.update_table(
+            TableName="todos", AttributeDefinitions=[{"AttributeName": "user", "AttributeType": "S"}, {"AttributeName": "n", "AttributeType": "N"}],
+            GlobalSecondaryIndexUpdates=[{"Create": {"IndexName": "by-n", "KeySchema": [{"AttributeName": "user", "KeyType": "HASH"},
+                                                                                         {"AttributeName": "n", "KeyType": "RANGE"}],
+                                                     "Projection": {"ProjectionType": "KEYS_ONLY"}}}]))),
+        ("wait_gsi_active", lambda: wait_index(c, "todos", "by-n")),
+        ("query_new_gsi", lambda: c.query(TableName="todos", IndexName="by-n", KeyConditionExpression="#u = :u AND n > :x",
+                                          ExpressionAttributeNames={"#u": "user"}, ExpressionAttributeValues={":u": {"S": "ann"}, ":x": {"N": "4"}})),
+        ("update_table_existing_gsi", lambda: c.update_table(
+            TableName="todos", AttributeDefinitions=[{"AttributeName": "n", "AttributeType": "N"}],
+            GlobalSecondaryIndexUpdates=[{"Create": {"IndexName": "by-n", "KeySchema": [{"AttributeName": "n", "KeyType": "HASH"}],
+                                                     "Projection": {"ProjectionType": "ALL"}}}])),
+        ("update_table_delete_gsi", lambda: table_shape(c.update_table(TableName="todos", GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "by-n"}}]))),
+        ("wait_gsi_gone", lambda: wait_index(c, "todos", "by-n", gone=True)),
+        ("query_deleted_gsi", lambda: c.query(TableName="todos", IndexName="by-n", KeyConditionExpression="#u = :u",
+                                              ExpressionAttributeNames={"#u": "user"}, ExpressionAttributeValues={":u": {"S": "ann"}})),
+        ("update_table_delete_missing_gsi", lambda: c.update_table(TableName="todos", GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "nope"}}])),
+        # Time to live.
+        ("describe_ttl_default", lambda: c.describe_time_to_live(TableName="todos")),
+        ("update_ttl", lambda: c.update_time_to_live(TableName="todos", TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires"})),
+        ("describe_ttl", lambda: c.describe_time_to_live(TableName="todos")),
+        ("update_ttl_again", lambda: c.update_time_to_live(TableName="todos", TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires"})),
         ("delete_table", lambda: {"status": c.delete_table(TableName="todos")["TableDescription"]["TableStatus"]}),
     ]
     return steps
+
+
+def wait_index(c, table, index, gone=False):
+    """Waits (bounded) until `index` is ACTIVE, or gone; peers build indexes in the background."""
+    import time
+    for _ in range(50):
+        gsis = {g["IndexName"]: g.get("IndexStatus") for g in c.describe_table(TableName=table)["Table"].get("GlobalSecondaryIndexes", [])}
+        if (gone and index not in gsis) or (not gone and gsis.get(index) == "ACTIVE"):
+            return {}
+        time.sleep(0.2)
+    return {"timed_out": index}
 
 
 def s3_steps(c):
@@ -285,6 +348,29 @@ def s3_steps(c):
         ("delete_bucket_not_empty", lambda: c.delete_bucket(Bucket="diff-bucket")),
         ("delete_object", lambda: {"status": c.delete_object(Bucket="diff-bucket", Key="dir/a.txt")["ResponseMetadata"]["HTTPStatusCode"]}),
         ("get_deleted", lambda: get(Key="dir/a.txt")),
+        # Bucket configurations deploy tools and SDKs set and read.
+        ("get_location", lambda: c.get_bucket_location(Bucket="diff-bucket")),
+        ("get_encryption_default", lambda: c.get_bucket_encryption(Bucket="diff-bucket")),
+        ("put_encryption", lambda: c.put_bucket_encryption(Bucket="diff-bucket", ServerSideEncryptionConfiguration={
+            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": True}]}) and {}),
+        ("get_encryption", lambda: c.get_bucket_encryption(Bucket="diff-bucket")),
+        ("put_public_access_block", lambda: c.put_public_access_block(Bucket="diff-bucket", PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": False}) and {}),
+        ("get_public_access_block", lambda: c.get_public_access_block(Bucket="diff-bucket")),
+        ("get_lifecycle_missing", lambda: c.get_bucket_lifecycle_configuration(Bucket="diff-bucket")),
+        ("put_lifecycle", lambda: c.put_bucket_lifecycle_configuration(Bucket="diff-bucket", LifecycleConfiguration={"Rules": [
+            {"ID": "old-logs", "Filter": {"Prefix": "logs/"}, "Status": "Enabled", "Expiration": {"Days": 30}}]}) and {}),
+        ("get_lifecycle", lambda: c.get_bucket_lifecycle_configuration(Bucket="diff-bucket")),
+        ("get_notification_default", lambda: c.get_bucket_notification_configuration(Bucket="diff-bucket")),
+        ("put_notification", lambda: c.put_bucket_notification_configuration(Bucket="diff-bucket", NotificationConfiguration={}) and {}),
+        ("get_notification", lambda: c.get_bucket_notification_configuration(Bucket="diff-bucket")),
+        ("put_tagging", lambda: c.put_bucket_tagging(Bucket="diff-bucket", Tagging={"TagSet": [{"Key": "team", "Value": "todo"}]}) and {}),
+        ("get_tagging", lambda: c.get_bucket_tagging(Bucket="diff-bucket")),
+        ("get_versioning_default", lambda: c.get_bucket_versioning(Bucket="diff-bucket")),
+        ("put_versioning", lambda: c.put_bucket_versioning(Bucket="diff-bucket", VersioningConfiguration={"Status": "Suspended"}) and {}),
+        ("get_versioning", lambda: c.get_bucket_versioning(Bucket="diff-bucket")),
+        ("put_versioning_bad", lambda: c.put_bucket_versioning(Bucket="diff-bucket", VersioningConfiguration={"Status": "Sometimes"})),
+        ("get_config_missing_bucket", lambda: c.get_bucket_encryption(Bucket="no-such-bucket-x")),
     ]
     return steps
 
@@ -331,11 +417,62 @@ def sqs_steps(c):
     ]
 
 
+def sns_steps(c):
+    sqs = harness.boto_client("sqs", c.meta.endpoint_url)
+    state = {}
+
+    def topic():
+        state["topic"] = c.create_topic(Name="diff-topic")["TopicArn"]
+        state["queue"] = sqs.create_queue(QueueName="diff-sink")["QueueUrl"]
+        state["queue_arn"] = sqs.get_queue_attributes(QueueUrl=state["queue"], AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        return {"TopicArn": state["topic"]}
+
+    def subscribe():
+        res = c.subscribe(TopicArn=state["topic"], Protocol="sqs", Endpoint=state["queue_arn"], Attributes={"RawMessageDelivery": "true"},
+                          ReturnSubscriptionArn=True)
+        state["sub"] = res["SubscriptionArn"]
+        return {"prefix": res["SubscriptionArn"].rsplit(":", 1)[0]}
+
+    def subscriptions():
+        return sorted([s["Protocol"], s["Endpoint"], s["TopicArn"]] for s in c.list_subscriptions()["Subscriptions"])
+
+    def received():
+        bodies = []
+        for _ in range(10):
+            got = sqs.receive_message(QueueUrl=state["queue"], MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])
+            bodies += [m["Body"] for m in got]
+            if len(bodies) >= 4:
+                break
+        return sorted(bodies)
+
+    def batch(entries):
+        res = c.publish_batch(TopicArn=state["topic"], PublishBatchRequestEntries=entries)
+        return {"Successful": sorted(e["Id"] for e in res.get("Successful", [])),
+                "Failed": sorted([e["Id"], e["Code"], e["SenderFault"]] for e in res.get("Failed", []))}
+
+    return [
+        ("create_topic", topic),
+        ("subscribe", subscribe),
+        ("list_subscriptions", subscriptions),
+        ("list_by_topic", lambda: sorted(s["Protocol"] for s in c.list_subscriptions_by_topic(TopicArn=state["topic"])["Subscriptions"])),
+        ("publish", lambda: c.publish(TopicArn=state["topic"], Message="one") and {}),
+        ("publish_batch", lambda: batch([{"Id": "a", "Message": "two"}, {"Id": "b", "Message": "three"}, {"Id": "c", "Message": "four"}])),
+        ("received", received),
+        ("publish_batch_duplicate_ids", lambda: batch([{"Id": "a", "Message": "x"}, {"Id": "a", "Message": "y"}])),
+        ("publish_batch_empty", lambda: batch([])),
+        ("publish_batch_too_many", lambda: batch([{"Id": "m%d" % i, "Message": "x"} for i in range(11)])),
+        ("publish_batch_missing_topic", lambda: c.publish_batch(TopicArn=state["topic"] + "-nope", PublishBatchRequestEntries=[{"Id": "a", "Message": "x"}])),
+        ("unsubscribe", lambda: c.unsubscribe(SubscriptionArn=state["sub"]) and {}),
+        ("list_after_unsubscribe", subscriptions),
+        ("delete_topic", lambda: c.delete_topic(TopicArn=state["topic"]) and {}),
+    ]
+
+
 SCENARIOS = {
     "dynalite": [("dynamodb", dynamodb_steps)],
     "s3rver": [("s3", s3_steps)],
     "fauxqs": [("sqs", sqs_steps)],
-    "moto": [("dynamodb", dynamodb_steps), ("s3", s3_steps), ("sqs", sqs_steps)],
+    "moto": [("dynamodb", dynamodb_steps), ("s3", s3_steps), ("sqs", sqs_steps), ("sns", sns_steps)],
 }
 
 

@@ -1,8 +1,12 @@
 """Interop: boto3 (botocore 1.43, SQS JSON protocol, CRC32 checksums,
 aws-chunked uploads) and the Debian awscli 2.9 (SQS query protocol) drive
-every local service of gust-localaws on 127.0.0.1, as they would drive AWS.
+every local service on 127.0.0.1, as they would drive AWS: either
+gust-localaws, or the local AWS endpoint of a running `gust dev` (a fresh
+`--reset` start of a resource-less app per test class, so both see the same
+empty services).
 
     python3 interop_test.py --server build/bin/gust-localaws
+    python3 interop_test.py --gust-dev build/bin/gust --app tests/e2e/dev/app
 """
 
 import argparse
@@ -19,6 +23,15 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 
 SERVER = None
+GUST_DEV = None  # (gust binary, app folder) when testing through `gust dev`
+DEV_APP = None   # the one copy of the app every gust dev start shares (built once)
+
+
+def new_server():
+    """A local AWS endpoint with empty services, not yet started."""
+    if GUST_DEV:
+        return harness.GustDev(GUST_DEV[0], DEV_APP, copy=False, reset=True)
+    return harness.LocalAws(SERVER)
 
 
 def setUpModule():
@@ -28,7 +41,7 @@ def setUpModule():
 class DynamoDbInterop(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.aws = harness.LocalAws(SERVER).start()
+        cls.aws = new_server().start()
         cls.ddb = harness.boto_client("dynamodb", cls.aws.url)
 
     @classmethod
@@ -109,7 +122,7 @@ class DynamoDbInterop(unittest.TestCase):
 class SqsInterop(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.aws = harness.LocalAws(SERVER).start()
+        cls.aws = new_server().start()
         cls.sqs = harness.boto_client("sqs", cls.aws.url)
 
     @classmethod
@@ -173,7 +186,7 @@ class SqsInterop(unittest.TestCase):
 class S3Interop(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.aws = harness.LocalAws(SERVER).start()
+        cls.aws = new_server().start()
         cls.s3 = harness.boto_client("s3", cls.aws.url)
 
     @classmethod
@@ -251,7 +264,7 @@ class S3Interop(unittest.TestCase):
 class SnsInterop(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.aws = harness.LocalAws(SERVER).start()
+        cls.aws = new_server().start()
 
     @classmethod
     def tearDownClass(cls):
@@ -279,7 +292,7 @@ class RobustnessInterop(unittest.TestCase):
     """Malformed and unsigned requests to every service: AWS's error shape, server unharmed; durability across kill -9."""
 
     def test_malformed_requests_leave_the_server_working(self):
-        with harness.LocalAws(SERVER) as aws:
+        with new_server() as aws:
             host, port = aws.url[len("http://"):].split(":")
             # Not HTTP at all.
             with socket.create_connection((host, int(port)), timeout=5) as s:
@@ -316,7 +329,7 @@ class RobustnessInterop(unittest.TestCase):
             self.assertEqual([b["Name"] for b in s3.list_buckets()["Buckets"]], ["robust"])
 
     def test_acknowledged_writes_survive_kill_9(self):
-        aws = harness.LocalAws(SERVER).start()
+        aws = new_server().start()
         try:
             ddb = harness.boto_client("dynamodb", aws.url)
             sqs = harness.boto_client("sqs", aws.url)
@@ -353,7 +366,24 @@ class RobustnessInterop(unittest.TestCase):
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
-    parser.add_argument("--server", required=True, help="path of gust-localaws")
+    parser.add_argument("--server", help="path of gust-localaws")
+    parser.add_argument("--gust-dev", help="path of gust: test the local AWS endpoint of `gust dev --app`")
+    parser.add_argument("--app", help="the app gust dev runs (it should declare no resources)")
     args, rest = parser.parse_known_args()
-    SERVER = os.path.abspath(args.server)
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+    if bool(args.server) == bool(args.gust_dev) or (args.gust_dev and not args.app):
+        parser.error("give either --server, or --gust-dev with --app")
+    if args.server:
+        SERVER = os.path.abspath(args.server)
+        unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+    else:
+        import shutil
+        import tempfile
+        GUST_DEV = (os.path.abspath(args.gust_dev), os.path.abspath(args.app))
+        copy_dir = tempfile.mkdtemp(prefix="gust-dev-interop-")
+        DEV_APP = os.path.join(copy_dir, "app")
+        shutil.copytree(GUST_DEV[1], DEV_APP, ignore=shutil.ignore_patterns(".gust", "build"))
+        try:
+            outcome = unittest.main(argv=[sys.argv[0]] + rest, verbosity=2, exit=False)
+        finally:
+            shutil.rmtree(copy_dir, ignore_errors=True)
+        sys.exit(0 if outcome.result.wasSuccessful() else 1)

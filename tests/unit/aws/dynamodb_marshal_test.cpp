@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <vector>
 
 namespace gust::aws {
 namespace {
@@ -25,6 +26,7 @@ TEST(DynamoMarshal, WritesEveryKindAsItsAttributeType) {
   EXPECT_EQ(attr(Value(std::numeric_limits<std::uint64_t>::max())), R"({"N":"18446744073709551615"})");
   EXPECT_EQ(attr(Value(0.1)), R"({"N":"0.1"})");
   EXPECT_EQ(attr(Value(3.0)), R"({"N":"3"})");
+  EXPECT_EQ(attr(Value(Decimal("0.10"))), R"({"N":"0.1"})");
   EXPECT_EQ(attr(Value(Bytes{std::string("\0\xff", 2)})), R"({"B":"AP8="})");
   EXPECT_EQ(attr(Value(Array{1, Value(), "x"})), R"({"L":[{"N":"1"},{"NULL":true},{"S":"x"}]})");
   // Null members are left out of maps (sparse indexes stay sparse).
@@ -37,19 +39,87 @@ TEST(DynamoMarshal, ReadsNumbersExactlyWhereTheyFit) {
   EXPECT_EQ(back(R"({"N":"18446744073709551615"})").as_uint(), std::numeric_limits<std::uint64_t>::max());
   EXPECT_EQ(back(R"({"N":"1E+2"})").as_double(), 100.0);
   EXPECT_EQ(back(R"({"N":"-0.125"})").as_double(), -0.125);
-  // Beyond 64 bits: the nearest double.
-  EXPECT_EQ(back(R"({"N":"123456789012345678901234567890"})").as_double(), 1.2345678901234568e29);
+  // Beyond 64 bits and beyond a double: an exact decimal.
+  const Value wide = back(R"({"N":"123456789012345678901234567890"})");
+  ASSERT_EQ(wide.kind(), Value::Kind::decimal);
+  EXPECT_EQ(wide.as_decimal().to_string(), "123456789012345678901234567890");
   EXPECT_FALSE(ddb::from_attribute(json::parse(R"({"N":"12abc"})")));
+  EXPECT_FALSE(ddb::from_attribute(json::parse(R"({"N":"NaN"})")));
 }
 
-TEST(DynamoMarshal, SetsReadBackAsArrays) {
+// Every N that DynamoDB can hold comes back and goes out with the same digits.
+TEST(DynamoMarshal, NumbersRoundTripAtTheLimits) {
+  const std::string nines(38, '9');
+  for (const std::string& n : std::vector<std::string>{
+           "12345678901234567890123456789012345678", "-12345678901234567890123456789012345678",
+           "1" + std::string(125, '0'), "-1" + std::string(125, '0'), nines + std::string(88, '0'),
+           "0." + std::string(129, '0') + "1", "-0." + std::string(129, '0') + "1", "0." + nines,
+           "3.1415926535897932384626433832795028841", "0.1", "-0.125", "18446744073709551616",
+           "-9223372036854775809", "0", "100", "0.3333333333333333"}) {
+    const std::string wire = R"({"N":")" + n + R"("})";
+    EXPECT_EQ(attr(back(wire)), wire) << n;
+  }
+  // Non-canonical text (not what DynamoDB answers, but accepted) goes out canonical.
+  EXPECT_EQ(attr(back(R"({"N":"1.50E+2"})")), R"({"N":"150"})");
+}
+
+TEST(DynamoMarshal, DecimalsGoOutWithEveryDigit) {
+  EXPECT_EQ(attr(Value(Decimal("-1.50"))), R"({"N":"-1.5"})");
+  EXPECT_EQ(attr(Value(Decimal("1E+125"))), R"({"N":"1)" + std::string(125, '0') + R"("})");
+  EXPECT_EQ(attr(Value(1e-130)), R"({"N":"0.)" + std::string(129, '0') + R"(1"})");
+}
+
+TEST(DynamoMarshal, DoublesOutsideTheRangeFailNamingThePathAndRange) {
+  for (double d : {1e300, -1e127, 1e-200}) {
+    auto item = ddb::to_item(Value(Object{{"id", "x"}, {"scores", Array{1, d}}}));
+    ASSERT_FALSE(item) << d;
+    EXPECT_EQ(item.error().code, ErrorCode::invalid_argument);
+    EXPECT_EQ(item.error().context, "scores[1]");
+    EXPECT_NE(item.error().message.find("magnitude from 1E-130 to 9.99...E+125"), std::string::npos)
+        << item.error().message;
+  }
+}
+
+TEST(DynamoMarshal, SetsOfStringsNumbersAndBytesAreDynamoDbSets) {
+  EXPECT_EQ(attr(Value::set({"a", "b"})), R"({"SS":["a","b"]})");
+  EXPECT_EQ(attr(Value::set({1, 2.5, Decimal("123456789012345678901234567890"), 18446744073709551615ULL})),
+            R"({"NS":["1","2.5","123456789012345678901234567890","18446744073709551615"]})");
+  EXPECT_EQ(attr(Value::set({Bytes{std::string("\0\xff", 2)}})), R"({"BS":["AP8="]})");
+  // DynamoDB sets hold one scalar type: anything else is a list.
+  EXPECT_EQ(attr(Value::set({"a", 1})), R"({"L":[{"S":"a"},{"N":"1"}]})");
+  EXPECT_EQ(attr(Value::set({Object{{"k", 1}}})), R"({"L":[{"M":{"k":{"N":"1"}}}]})");
+  // A plain array is always a list.
+  EXPECT_EQ(attr(Value(Array{"a"})), R"({"L":[{"S":"a"}]})");
+  auto bad_member = ddb::to_attribute(Value::set({1, std::numeric_limits<double>::infinity()}), ":v");
+  ASSERT_FALSE(bad_member);
+  EXPECT_EQ(bad_member.error().context, ":v[1]");
+}
+
+TEST(DynamoMarshal, EmptySetsAreLeftOut) {
+  auto item = ddb::to_item(Value(Object{{"id", "x"}, {"tags", Value::set({})}, {"nested", Object{{"s", Value::set({})}}}}));
+  ASSERT_TRUE(item) << item.error().describe();
+  EXPECT_EQ(json::serialize(*item), R"({"id":{"S":"x"},"nested":{"M":{}}})");
+  // Inside a list there is no leaving out: an empty list reads back as an empty set.
+  EXPECT_EQ(attr(Value(Array{Value::set({})})), R"({"L":[{"L":[]}]})");
+  auto alone = ddb::to_attribute(Value::set({}), ":tags");
+  ASSERT_FALSE(alone);
+  EXPECT_EQ(alone.error().code, ErrorCode::invalid_argument);
+  EXPECT_EQ(alone.error().context, ":tags");
+  EXPECT_NE(alone.error().message.find("no empty sets"), std::string::npos);
+}
+
+TEST(DynamoMarshal, SetsReadBackAsSets) {
   const Value ss = back(R"({"SS":["a","b"]})");
+  EXPECT_TRUE(ss.is_set());
   ASSERT_EQ(ss.as_array().size(), 2u);
   EXPECT_EQ(ss.as_array()[1].as_string(), "b");
-  const Value ns = back(R"({"NS":["1","2.5"]})");
+  const Value ns = back(R"({"NS":["1","2.5","123456789012345678901234567890"]})");
+  EXPECT_TRUE(ns.is_set());
   EXPECT_EQ(ns.as_array()[0].as_int(), 1);
   EXPECT_EQ(ns.as_array()[1].as_double(), 2.5);
+  EXPECT_EQ(ns.as_array()[2].as_decimal().to_string(), "123456789012345678901234567890");
   const Value bs = back(R"({"BS":["AP8="]})");
+  EXPECT_TRUE(bs.is_set());
   EXPECT_EQ(bs.as_array()[0].as_bytes().data, std::string("\0\xff", 2));
 }
 
@@ -57,7 +127,11 @@ TEST(DynamoMarshal, NestedValuesRoundTrip) {
   const Value v = Object{{"list", Array{Object{{"deep", Array{Array{1, 2}, "x"}}}}},
                          {"bin", Bytes{"\x01\x02"}},
                          {"flag", false},
-                         {"uni", "日本 ✓"}};
+                         {"uni", "日本 ✓"},
+                         {"tags", Value::set({"a", "b"})},
+                         {"amounts", Value::set({1, 2.5, Decimal("-0.12345678901234567890123456789012345678")})},
+                         {"keys", Value::set({Bytes{"k"}})},
+                         {"exact", Decimal("98765432109876543210.0123456789")}};
   auto item = ddb::to_item(v);
   ASSERT_TRUE(item);
   auto again = ddb::from_item(*item);

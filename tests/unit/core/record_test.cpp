@@ -24,6 +24,24 @@ struct Order {
 };
 GUST_RECORD(Order, id, items, note, tags, paid, total_cents, priority, signature, labels);
 
+struct Ledger {
+  gust::Decimal balance;
+  std::optional<gust::Decimal> tip;
+  std::vector<gust::Decimal> entries;
+  std::set<gust::Decimal> rates;
+  std::int64_t count = 0;
+};
+GUST_RECORD(Ledger, balance, tip, entries, rates, count);
+
+struct Tagged {
+  std::set<std::string> tags = {"default"};
+  std::unordered_set<std::int64_t> ids;
+  std::set<gust::Bytes> keys;
+  std::unordered_set<gust::Bytes> blobs;
+  std::optional<std::set<std::string>> maybe;
+};
+GUST_RECORD(Tagged, tags, ids, keys, blobs, maybe);
+
 }  // namespace shop
 
 namespace gust {
@@ -130,6 +148,90 @@ TEST(Record, InvalidBase64InBytesField) {
   auto decoded = from_json<shop::Order>(R"({"signature":"***"})");
   ASSERT_FALSE(decoded);
   EXPECT_EQ(decoded.error().context, "signature");
+}
+
+TEST(Record, DecimalFieldsKeepEveryDigitThroughJson) {
+  const std::string text =
+      R"({"balance":12345678901234567890.123456789,"tip":"0.10","entries":[1,2.5,-1E-130],"rates":[3,1,2.0,1],"count":7})";
+  auto ledger = from_json<shop::Ledger>(text);
+  ASSERT_TRUE(ledger) << ledger.error().describe();
+  EXPECT_EQ(ledger->balance.to_string(), "12345678901234567890.123456789");
+  EXPECT_EQ(ledger->tip, Decimal("0.1"));  // a numeric string is accepted for a decimal
+  ASSERT_EQ(ledger->entries.size(), 3u);
+  EXPECT_EQ(ledger->entries[2].to_string(), "-0." + std::string(129, '0') + "1");
+  EXPECT_EQ(ledger->rates, (std::set<Decimal>{1, 2, 3}));
+  EXPECT_EQ(to_json(*ledger), R"({"balance":12345678901234567890.123456789,"tip":0.1,"entries":[1,2.5,-0.)" +
+                                  std::string(129, '0') + R"(1],"rates":[1,2,3],"count":7})");
+  auto again = from_json<shop::Ledger>(to_json(*ledger));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->balance, ledger->balance);
+  EXPECT_EQ(again->entries, ledger->entries);
+}
+
+TEST(Record, DecimalErrorsNameThePathAndTheRange) {
+  auto huge = from_json<shop::Ledger>(R"({"entries":[1,1e200]})");
+  ASSERT_FALSE(huge);
+  EXPECT_EQ(huge.error().context, "entries[1]");
+  EXPECT_NE(huge.error().message.find("magnitude from 1E-130 to 9.99...E+125"), std::string::npos)
+      << huge.error().message;
+  auto word = from_json<shop::Ledger>(R"({"tip":"a lot"})");
+  ASSERT_FALSE(word);
+  EXPECT_EQ(word.error().context, "tip");
+  EXPECT_NE(word.error().message.find("is not a number"), std::string::npos);
+  auto digits = from_json<shop::Ledger>(R"({"balance":"1234567890123456789012345678901234567891"})");
+  ASSERT_FALSE(digits);
+  EXPECT_NE(digits.error().message.find("40 significant digits"), std::string::npos);
+  auto boolean = from_json<shop::Ledger>(R"({"balance":true})");
+  ASSERT_FALSE(boolean);
+  EXPECT_EQ(boolean.error().describe(), "balance: expected number, got boolean");
+}
+
+TEST(Record, IntegerFieldsReadDecimalsThatAreWholeAndInRange) {
+  auto whole = from_value<shop::Ledger>(Value(Object{{"count", Decimal("12")}}));
+  ASSERT_TRUE(whole);
+  EXPECT_EQ(whole->count, 12);
+  auto big = from_value<shop::Ledger>(Value(Object{{"count", Decimal("1E+30")}}));
+  ASSERT_FALSE(big);
+  EXPECT_NE(big.error().message.find("out of range"), std::string::npos);
+  auto fraction = from_value<shop::Ledger>(Value(Object{{"count", Decimal("1.5")}}));
+  ASSERT_FALSE(fraction);
+  EXPECT_EQ(fraction.error().describe(), "count: expected an integer, got 1.5");
+  auto item = from_value<shop::Item>(Value(Object{{"price", Decimal("123456789012345678901234567890")}}));
+  ASSERT_TRUE(item);
+  EXPECT_EQ(item->price, 1.2345678901234568e29);  // a double field takes the nearest double
+}
+
+TEST(Record, SetFieldsEncodeAsSets) {
+  shop::Tagged t;
+  t.ids = {3, 1};
+  t.keys = {Bytes{"\x01"}, Bytes{std::string(1, '\0')}};
+  t.blobs = {Bytes{"z"}};
+  const Value v = encode(t);
+  EXPECT_TRUE(v.find("tags")->is_set());
+  EXPECT_TRUE(v.find("ids")->is_set());
+  EXPECT_TRUE(v.find("keys")->is_set());
+  EXPECT_EQ(v.find("keys")->as_array()[0].as_bytes().data, std::string(1, '\0'));  // ordered
+  EXPECT_TRUE(v.find("blobs")->is_set());
+  EXPECT_FALSE(encode(shop::Order{}).find("items")->is_set());
+  auto back = from_json<shop::Tagged>(to_json(t));
+  ASSERT_TRUE(back) << back.error().describe();
+  EXPECT_EQ(back->tags, t.tags);
+  EXPECT_EQ(back->ids, t.ids);
+  EXPECT_EQ(back->keys, t.keys);
+  EXPECT_EQ(back->blobs, t.blobs);
+}
+
+TEST(Record, AbsentSetReadsAsEmpty) {
+  // DynamoDB cannot store an empty set, so an empty set field is written as no
+  // attribute; reading it back must give the empty set, not the default.
+  auto t = from_json<shop::Tagged>("{}");
+  ASSERT_TRUE(t);
+  EXPECT_TRUE(t->tags.empty());
+  EXPECT_FALSE(t->maybe.has_value());
+  auto present = from_json<shop::Tagged>(R"({"tags":["x","x"],"maybe":[]})");
+  ASSERT_TRUE(present);
+  EXPECT_EQ(present->tags, (std::set<std::string>{"x"}));
+  EXPECT_EQ(present->maybe, std::set<std::string>{});
 }
 
 }  // namespace

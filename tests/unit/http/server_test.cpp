@@ -35,6 +35,46 @@ RuntimeApiClient client_for(const Server& server) {
   return RuntimeApiClient(*e);
 }
 
+
+// A raw loopback connection, for what the client cannot do (read a reply piece by piece, HEAD, Expect).
+class RawConnection {
+ public:
+  explicit RawConnection(const Server& server) {
+    auto endpoint = runtime::resolve_endpoint(server.endpoint());
+    EXPECT_TRUE(endpoint);
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    timeval tv{5, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    EXPECT_EQ(::connect(fd_, reinterpret_cast<const sockaddr*>(&endpoint->address), endpoint->address_size), 0);
+  }
+  ~RawConnection() { ::close(fd_); }
+  void send(std::string_view bytes) { EXPECT_EQ(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL), static_cast<ssize_t>(bytes.size())); }
+  // Reads until `text` has arrived (true), the peer closes or 5 s pass (false).
+  bool read_until(std::string_view text) {
+    char buffer[4096];
+    while (received.find(text) == std::string::npos) {
+      const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+      if (n <= 0) return false;
+      received.append(buffer, static_cast<std::size_t>(n));
+    }
+    return true;
+  }
+  // Reads until the peer closes (true) or 5 s pass (false).
+  bool read_to_end() {
+    char buffer[4096];
+    for (;;) {
+      const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+      if (n == 0) return true;
+      if (n < 0) return false;
+      received.append(buffer, static_cast<std::size_t>(n));
+    }
+  }
+  std::string received;
+
+ private:
+  int fd_ = -1;
+};
+
 TEST(HttpServer, ServesManyRequestsOnOneKeepAliveConnection) {
   std::atomic<int> requests = 0;
   std::mutex mu;
@@ -159,6 +199,116 @@ TEST(HttpServer, ResetDropsOpenConnectionsAndKeepsListening) {
   auto again = client.get("/");  // a new one works
   ASSERT_TRUE(again) << again.error().describe();
   EXPECT_EQ((*again)->body, "ok");
+}
+
+
+TEST(HttpServer, StreamsAReplyChunkByChunkThenServesTheNextRequest) {
+  std::promise<Responder> parked;
+  auto server = start({.on_request = [&](ServerRequest req, Responder reply) {
+    if (req.target == "/stream") return parked.set_value(reply);
+    reply.send({200, {}, "next"});
+  }});
+  RawConnection c(*server);
+  c.send("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto reply = parked.get_future().get();
+  Headers headers;
+  headers.set("Content-Type", "text/plain");
+  headers.set("Content-Length", "999");  // computed by the server, never copied
+  reply.begin_stream(201, headers);
+  reply.write("one");
+  ASSERT_TRUE(c.read_until("\r\n3\r\none\r\n")) << c.received;  // before "two" exists
+  EXPECT_NE(c.received.find("HTTP/1.1 201 Created\r\n"), std::string::npos);
+  EXPECT_NE(c.received.find("Transfer-Encoding: chunked\r\n"), std::string::npos);
+  EXPECT_EQ(c.received.find("999"), std::string::npos);
+  reply.write("two!");
+  reply.end_stream();
+  reply.write("dropped: the stream has ended");
+  ASSERT_TRUE(c.read_until("4\r\ntwo!\r\n0\r\n\r\n")) << c.received;
+  c.received.clear();
+  c.send("GET /after HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  ASSERT_TRUE(c.read_to_end());
+  EXPECT_NE(c.received.find("\r\n\r\nnext"), std::string::npos) << c.received;
+}
+
+TEST(HttpServer, AbortCutsAStreamShort) {
+  std::promise<Responder> parked;
+  auto server = start({.on_request = [&](ServerRequest, Responder reply) { parked.set_value(reply); }});
+  RawConnection c(*server);
+  c.send("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto reply = parked.get_future().get();
+  reply.begin_stream(200, {});
+  reply.write("partial");
+  ASSERT_TRUE(c.read_until("partial"));
+  reply.abort();
+  ASSERT_TRUE(c.read_to_end());
+  EXPECT_EQ(c.received.find("0\r\n\r\n"), std::string::npos) << "an aborted stream must not look complete";
+}
+
+TEST(HttpServer, AnswersExpectContinueBeforeTheBodyIsSent) {
+  auto server = start({.on_request = [&](ServerRequest req, Responder reply) { reply.send({200, {}, "got " + req.body}); }});
+  RawConnection c(*server);
+  c.send("PUT /object HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\nConnection: close\r\n\r\n");
+  ASSERT_TRUE(c.read_until("HTTP/1.1 100 Continue\r\n\r\n")) << c.received;
+  c.send("hello");
+  ASSERT_TRUE(c.read_to_end());
+  EXPECT_NE(c.received.find("HTTP/1.1 200 OK"), std::string::npos);
+  EXPECT_NE(c.received.find("got hello"), std::string::npos);
+}
+
+TEST(HttpServer, HeadRepliesCarryTheLengthAGetWouldHaveAndNoBody) {
+  auto server = start({.on_request = [&](ServerRequest req, Responder reply) {
+    ServerResponse r{200, {}, "hello"};
+    if (req.target == "/declared") {
+      r.body.clear();
+      r.headers.set("Content-Length", "1234");  // an object the reply does not carry
+    }
+    reply.send(std::move(r));
+  }});
+  RawConnection c(*server);
+  c.send("HEAD /body HTTP/1.1\r\nHost: x\r\n\r\nHEAD /declared HTTP/1.1\r\nHost: x\r\n\r\nGET /body HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  ASSERT_TRUE(c.read_to_end());
+  const auto first = c.received.find("Content-Length: 5\r\n\r\nHTTP/1.1 200");
+  const auto second = c.received.find("Content-Length: 1234\r\n\r\nHTTP/1.1 200");
+  EXPECT_NE(first, std::string::npos) << c.received;
+  EXPECT_NE(second, std::string::npos) << c.received;
+  EXPECT_TRUE(c.received.ends_with("\r\n\r\nhello")) << c.received;
+}
+
+TEST(HttpServer, RequestHeadsOverTheHeaderLimitGet431) {
+  auto server = start({.on_request = [&](ServerRequest, Responder reply) { reply.send({200, {}, "ok"}); }}, {.header_limit = 16 * 1024});
+  const std::string big(12 * 1024, 'a');
+  RawConnection fits(*server);
+  fits.send("GET / HTTP/1.1\r\nX-Big: " + big + "\r\nConnection: close\r\n\r\n");
+  ASSERT_TRUE(fits.read_to_end());
+  EXPECT_TRUE(fits.received.starts_with("HTTP/1.1 200")) << fits.received.substr(0, 80);
+  RawConnection too_big(*server);
+  too_big.send("GET / HTTP/1.1\r\nX-Big: " + big + big + "\r\n\r\n");
+  ASSERT_TRUE(too_big.read_to_end());
+  EXPECT_TRUE(too_big.received.starts_with("HTTP/1.1 431")) << too_big.received.substr(0, 80);
+}
+
+TEST(HttpServer, ServersShareOneIoThreadAndStopApart) {
+  auto io = IoThread::start();
+  std::mutex mu;
+  std::set<std::thread::id> threads;
+  auto handler = [&](ServerRequest req, Responder reply) {
+    {
+      std::lock_guard lock(mu);
+      threads.insert(std::this_thread::get_id());
+    }
+    reply.send({200, {}, req.target});
+  };
+  auto a = start({.on_request = handler}, {.io = io});
+  auto b = start({.on_request = handler}, {.io = io});
+  auto to_a = client_for(*a), to_b = client_for(*b);
+  ASSERT_TRUE(to_a.get("/a"));
+  ASSERT_TRUE(to_b.get("/b"));
+  EXPECT_EQ(threads.size(), 1u) << "both servers ran their handlers on the one thread";
+  a->stop();
+  a.reset();
+  auto still = to_b.get("/still");
+  ASSERT_TRUE(still) << still.error().describe();
+  EXPECT_EQ((*still)->body, "/still");
 }
 
 TEST(HttpServer, RefusesAPortInUse) {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <csignal>
 #include <sys/wait.h>
 #include <thread>
@@ -427,6 +428,91 @@ TEST_F(DynamoDb, ConcurrentWritersDoNotLoseUpdates) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(op("GetItem", R"({"TableName":"todos","Key":{"user":{"S":"c"},"id":{"S":"counter"}}})").at("Item").at("n").at("N"), "200");
+}
+
+TEST_F(DynamoDb, UpdateTableAddsABackfilledIndexAndRemovesIt) {
+  create_todos();
+  for (int i = 0; i < 6; ++i) {
+    put(R"({"user":{"S":"ann"},"id":{"S":"t)" + std::to_string(i) + R"("},"owner":{"S":")" + (i % 2 ? "x" : "y") + R"("}})");
+  }
+  put(R"({"user":{"S":"ann"},"id":{"S":"no-owner"}})");  // sparse: stays out of the new index
+  auto added = op("UpdateTable", R"({"TableName":"todos","AttributeDefinitions":[{"AttributeName":"owner","AttributeType":"S"}],
+    "GlobalSecondaryIndexUpdates":[{"Create":{"IndexName":"by-owner","KeySchema":[{"AttributeName":"owner","KeyType":"HASH"}],
+                                              "Projection":{"ProjectionType":"ALL"}}}]})");
+  const auto& gsis = added.at("TableDescription").at("GlobalSecondaryIndexes").as_array();
+  ASSERT_EQ(gsis.size(), 2u);
+  EXPECT_EQ(gsis[1].at("IndexName"), "by-owner");
+  EXPECT_EQ(gsis[1].at("IndexStatus"), "CREATING");
+  auto q = op("Query", R"({"TableName":"todos","IndexName":"by-owner","KeyConditionExpression":"#o = :o",
+    "ExpressionAttributeNames":{"#o":"owner"},"ExpressionAttributeValues":{":o":{"S":"x"}}})");
+  EXPECT_EQ(q.at("Count"), 3) << "the items already there are in the new index";
+  put(R"({"user":{"S":"bob"},"id":{"S":"new"},"owner":{"S":"x"}})");
+  EXPECT_EQ(op("Query", R"({"TableName":"todos","IndexName":"by-owner","KeyConditionExpression":"#o = :o",
+    "ExpressionAttributeNames":{"#o":"owner"},"ExpressionAttributeValues":{":o":{"S":"x"}}})").at("Count"), 4);
+  auto described = op("DescribeTable", R"({"TableName":"todos"})").at("Table");
+  EXPECT_EQ(described.at("GlobalSecondaryIndexes").as_array()[1].at("IndexStatus"), "ACTIVE");
+  EXPECT_EQ(described.at("GlobalSecondaryIndexes").as_array()[1].at("ItemCount"), 7);
+
+  // One index change per call; names are unique; missing ones are not found.
+  EXPECT_EQ(fail("UpdateTable", R"({"TableName":"todos","GlobalSecondaryIndexUpdates":[{"Delete":{"IndexName":"by-owner"}},{"Delete":{"IndexName":"by-status"}}]})").first,
+            "com.amazonaws.dynamodb.v20120810#LimitExceededException");
+  EXPECT_EQ(fail("UpdateTable", R"({"TableName":"todos","GlobalSecondaryIndexUpdates":[{"Create":{"IndexName":"by-owner",
+    "KeySchema":[{"AttributeName":"owner","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}}]})").second,
+            "One or more parameter values were invalid: Index with name by-owner already exists");
+  EXPECT_EQ(fail("UpdateTable", R"({"TableName":"todos","GlobalSecondaryIndexUpdates":[{"Create":{"IndexName":"by-x",
+    "KeySchema":[{"AttributeName":"x","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}}]})").second,
+            "One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. "
+            "Keys: [x], AttributeDefinitions: [user, id, status, due, owner]");
+  EXPECT_EQ(fail("UpdateTable", R"({"TableName":"todos","GlobalSecondaryIndexUpdates":[{"Delete":{"IndexName":"nope"}}]})").first,
+            "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException");
+
+  auto removed = op("UpdateTable", R"({"TableName":"todos","GlobalSecondaryIndexUpdates":[{"Delete":{"IndexName":"by-owner"}}]})");
+  EXPECT_EQ(removed.at("TableDescription").at("GlobalSecondaryIndexes").as_array().size(), 1u);
+  for (const auto& a : removed.at("TableDescription").at("AttributeDefinitions").as_array()) {
+    EXPECT_NE(a.at("AttributeName"), "owner") << "the definition goes with its index";
+  }
+  EXPECT_EQ(fail("Query", R"({"TableName":"todos","IndexName":"by-owner","KeyConditionExpression":"#o = :o",
+    "ExpressionAttributeNames":{"#o":"owner"},"ExpressionAttributeValues":{":o":{"S":"x"}}})").second,
+            "The table does not have the specified index: by-owner");
+  // The change is stored: a restart sees the same indexes.
+  open();
+  EXPECT_EQ(op("DescribeTable", R"({"TableName":"todos"})").at("Table").at("GlobalSecondaryIndexes").as_array().size(), 1u);
+}
+
+TEST_F(DynamoDb, ItemsPastTheirTimeToLiveAreGoneOnRead) {
+  create_todos();
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  auto item = [&](const std::string& id, long long expires) {
+    put(R"({"user":{"S":"ann"},"id":{"S":")" + id + R"("},"status":{"S":"open"},"due":{"N":"1"},"expires":{"N":")" + std::to_string(expires) + R"("}})");
+  };
+  item("past", now - 60);
+  item("future", now + 3600);
+  item("ancient", 1000);  // more than five years back: not epoch seconds, DynamoDB leaves it
+  put(R"({"user":{"S":"ann"},"id":{"S":"text"},"expires":{"S":"yesterday"}})");  // not a number: never expires
+  // Before TTL is enabled nothing expires.
+  EXPECT_EQ(op("Query", R"({"TableName":"todos","KeyConditionExpression":"#u = :u","ExpressionAttributeNames":{"#u":"user"},
+    "ExpressionAttributeValues":{":u":{"S":"ann"}}})").at("Count"), 4);
+  EXPECT_EQ(op("DescribeTimeToLive", R"({"TableName":"todos"})").at("TimeToLiveDescription").at("TimeToLiveStatus"), "DISABLED");
+  op("UpdateTimeToLive", R"({"TableName":"todos","TimeToLiveSpecification":{"Enabled":true,"AttributeName":"expires"}})");
+  EXPECT_EQ(fail("UpdateTimeToLive", R"({"TableName":"todos","TimeToLiveSpecification":{"Enabled":true,"AttributeName":"expires"}})").second,
+            "TimeToLive is already enabled");
+  auto ttl = op("DescribeTimeToLive", R"({"TableName":"todos"})").at("TimeToLiveDescription");
+  EXPECT_EQ(ttl.at("TimeToLiveStatus"), "ENABLED");
+  EXPECT_EQ(ttl.at("AttributeName"), "expires");
+
+  EXPECT_FALSE(op("GetItem", R"({"TableName":"todos","Key":{"user":{"S":"ann"},"id":{"S":"past"}}})").as_object().contains("Item"));
+  EXPECT_TRUE(op("GetItem", R"({"TableName":"todos","Key":{"user":{"S":"ann"},"id":{"S":"future"}}})").as_object().contains("Item"));
+  auto q = op("Query", R"({"TableName":"todos","KeyConditionExpression":"#u = :u","ExpressionAttributeNames":{"#u":"user"},
+    "ExpressionAttributeValues":{":u":{"S":"ann"}}})");
+  EXPECT_EQ(q.at("Count"), 3);
+  item("past2", now - 1);
+  EXPECT_EQ(op("Scan", R"({"TableName":"todos"})").at("Count"), 3);
+  EXPECT_EQ(op("Query", R"({"TableName":"todos","IndexName":"by-status","KeyConditionExpression":"#s = :s",
+    "ExpressionAttributeNames":{"#s":"status"},"ExpressionAttributeValues":{":s":{"S":"open"}}})").at("Count"), 2);
+  // Deleted, not just hidden: the table's count agrees, and disabling TTL does not bring them back.
+  EXPECT_EQ(op("DescribeTable", R"({"TableName":"todos"})").at("Table").at("ItemCount"), 3);
+  op("UpdateTimeToLive", R"({"TableName":"todos","TimeToLiveSpecification":{"Enabled":false,"AttributeName":"expires"}})");
+  EXPECT_EQ(op("Scan", R"({"TableName":"todos"})").at("Count"), 3);
 }
 
 }  // namespace

@@ -366,5 +366,51 @@ TEST(S3Event, LambdaEventHasAwsShape) {
   EXPECT_EQ(r.at("s3").at("object").at("size"), 5);
 }
 
+TEST_F(S3, BucketConfigurationsAreStoredAndReturned) {
+  ASSERT_EQ(req("PUT", "/site").status, 200);
+  // Defaults of a new bucket, as AWS has them since 2023, or AWS's NoSuch... errors.
+  EXPECT_NE(req("GET", "/site", "encryption").body.find("<SSEAlgorithm>AES256</SSEAlgorithm>"), std::string::npos);
+  EXPECT_NE(req("GET", "/site", "publicAccessBlock").body.find("<BlockPublicAcls>true</BlockPublicAcls>"), std::string::npos);
+  EXPECT_NE(req("GET", "/site", "versioning").body.find("<VersioningConfiguration"), std::string::npos);
+  EXPECT_NE(req("GET", "/site", "notification").body.find("<NotificationConfiguration"), std::string::npos);
+  auto no_lifecycle = req("GET", "/site", "lifecycle");
+  EXPECT_EQ(no_lifecycle.status, 404);
+  EXPECT_EQ(code(no_lifecycle), "NoSuchLifecycleConfiguration");
+  EXPECT_EQ(code(req("GET", "/site", "tagging")), "NoSuchTagSet");
+  EXPECT_EQ(code(req("GET", "/site", "policy")), "NoSuchBucketPolicy");
+  EXPECT_EQ(code(req("GET", "/site", "cors")), "NoSuchCORSConfiguration");
+
+  const std::string versioning = R"(<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>Enabled</Status></VersioningConfiguration>)";
+  EXPECT_EQ(req("PUT", "/site", "versioning", versioning).status, 200);
+  EXPECT_EQ(req("GET", "/site", "versioning").body, versioning);
+  const std::string lifecycle = R"(<LifecycleConfiguration><Rule><ID>logs</ID><Filter><Prefix>logs/</Prefix></Filter><Status>Enabled</Status><Expiration><Days>30</Days></Expiration></Rule></LifecycleConfiguration>)";
+  EXPECT_EQ(req("PUT", "/site", "lifecycle", lifecycle).status, 200);
+  EXPECT_EQ(req("GET", "/site", "lifecycle").body, lifecycle);
+  const std::string block = R"(<PublicAccessBlockConfiguration><BlockPublicAcls>false</BlockPublicAcls></PublicAccessBlockConfiguration>)";
+  EXPECT_EQ(req("PUT", "/site", "publicAccessBlock", block).status, 200);
+  EXPECT_EQ(req("GET", "/site", "publicAccessBlock").body, block);
+  EXPECT_EQ(req("PUT", "/site", "tagging", "<Tagging><TagSet><Tag><Key>a</Key><Value>b</Value></Tag></TagSet></Tagging>").status, 204);
+  EXPECT_EQ(req("PUT", "/site", "policy", R"({"Version":"2012-10-17","Statement":[]})").status, 204);
+  EXPECT_EQ(req("GET", "/site", "policy").body, R"({"Version":"2012-10-17","Statement":[]})");
+
+  // Malformed documents are refused and change nothing.
+  EXPECT_EQ(code(req("PUT", "/site", "versioning", "<VersioningConfiguration><Status>Sometimes</Status></VersioningConfiguration>")), "MalformedXML");
+  EXPECT_EQ(code(req("PUT", "/site", "encryption", "<ServerSideEncryptionConfiguration><Rule>")), "MalformedXML");
+  EXPECT_EQ(code(req("PUT", "/site", "lifecycle", "<Tagging/>")), "MalformedXML");
+  EXPECT_EQ(code(req("PUT", "/site", "policy", "not json")), "MalformedPolicy");
+  EXPECT_EQ(req("GET", "/site", "versioning").body, versioning);
+
+  // DELETE where S3 has one; kept across a restart; gone with the bucket.
+  EXPECT_EQ(req("DELETE", "/site", "lifecycle").status, 204);
+  EXPECT_EQ(code(req("GET", "/site", "lifecycle")), "NoSuchLifecycleConfiguration");
+  EXPECT_EQ(req("DELETE", "/site", "versioning").status, 405);
+  open();
+  EXPECT_EQ(req("GET", "/site", "publicAccessBlock").body, block);
+  EXPECT_EQ(code(req("GET", "/missing-bucket", "encryption")), "NoSuchBucket");
+  EXPECT_EQ(req("DELETE", "/site").status, 204);
+  EXPECT_EQ(req("PUT", "/site").status, 200);
+  EXPECT_EQ(code(req("GET", "/site", "tagging")), "NoSuchTagSet") << "a new bucket of the same name starts clean";
+}
+
 }  // namespace
 }  // namespace gust::localaws

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <mutex>
+#include <set>
 #include <thread>
 
 namespace gust::localaws {
@@ -192,6 +193,52 @@ TEST_F(Sns, MalformedAndUnsignedRequests) {
   EXPECT_NE(form("Name=x").body.find("<Code>MissingAction</Code>"), std::string::npos);
   EXPECT_NE(form("Action=CreateTopic&Name=bad%20name").body.find("Invalid parameter: Topic Name"), std::string::npos);
   EXPECT_EQ(form("Action=CreateTopic&Name=fine").status, 200);
+}
+
+TEST_F(Sns, PublishBatchDeliversEachEntryAndReportsEachFailure) {
+  ASSERT_TRUE(sqs_->ensure_queue("sink"));
+  const std::string arn = between(form("Action=CreateTopic&Name=batch").body, "<TopicArn>", "</TopicArn>");
+  form("Action=Subscribe&TopicArn=" + url_encode(arn) + "&Protocol=sqs&Endpoint=" + url_encode("arn:aws:sqs:us-east-1:000000000000:sink") +
+       "&Attributes.entry.1.key=RawMessageDelivery&Attributes.entry.1.value=true");
+  const std::string entries = "&PublishBatchRequestEntries.member.1.Id=one&PublishBatchRequestEntries.member.1.Message=first"
+                              "&PublishBatchRequestEntries.member.2.Id=two&PublishBatchRequestEntries.member.2.Message="  // empty: fails alone
+                              "&PublishBatchRequestEntries.member.3.Id=three&PublishBatchRequestEntries.member.3.Message=third"
+                              "&PublishBatchRequestEntries.member.3.MessageAttributes.entry.1.Name=k"
+                              "&PublishBatchRequestEntries.member.3.MessageAttributes.entry.1.Value.DataType=String"
+                              "&PublishBatchRequestEntries.member.3.MessageAttributes.entry.1.Value.StringValue=v";
+  auto res = form("Action=PublishBatch&TopicArn=" + url_encode(arn) + entries);
+  ASSERT_EQ(res.status, 200) << res.body;
+  const std::string ok = between(res.body, "<Successful>", "</Successful>");
+  EXPECT_NE(ok.find("<Id>one</Id><MessageId>"), std::string::npos) << res.body;
+  EXPECT_NE(ok.find("<Id>three</Id><MessageId>"), std::string::npos) << res.body;
+  EXPECT_EQ(between(res.body, "<Failed>", "</Failed>"),
+            "<member><Id>two</Id><Code>InvalidParameter</Code><Message>Invalid parameter: Empty message</Message><SenderFault>true</SenderFault></member>");
+  std::vector<SqsMessage> got;
+  ASSERT_TRUE(eventually([&] {
+    auto r = sqs_->receive("sink", {.max_messages = 10}).value();
+    got.insert(got.end(), r.begin(), r.end());
+    return got.size() >= 2;
+  }));
+  std::set<std::string> bodies;
+  for (const auto& m : got) bodies.insert(m.body);
+  EXPECT_EQ(bodies, (std::set<std::string>{"first", "third"}));
+
+  auto code = [&](const std::string& body) { return between(form("Action=PublishBatch&TopicArn=" + url_encode(arn) + body).body, "<Code>", "</Code>"); };
+  EXPECT_EQ(code(""), "EmptyBatchRequest");
+  EXPECT_EQ(code("&PublishBatchRequestEntries.member.1.Id=a&PublishBatchRequestEntries.member.1.Message=x"
+                 "&PublishBatchRequestEntries.member.2.Id=a&PublishBatchRequestEntries.member.2.Message=y"),
+            "BatchEntryIdsNotDistinct");
+  EXPECT_EQ(code("&PublishBatchRequestEntries.member.1.Id=bad%20id&PublishBatchRequestEntries.member.1.Message=x"), "InvalidBatchEntryId");
+  std::string eleven;
+  for (int i = 1; i <= 11; ++i) {
+    const std::string n = std::to_string(i);
+    eleven += "&PublishBatchRequestEntries.member." + n + ".Id=m" + n + "&PublishBatchRequestEntries.member." + n + ".Message=x";
+  }
+  EXPECT_EQ(code(eleven), "TooManyEntriesInBatchRequest");
+  EXPECT_EQ(between(form("Action=PublishBatch&TopicArn=" + url_encode(arn + "-gone") +
+                         "&PublishBatchRequestEntries.member.1.Id=a&PublishBatchRequestEntries.member.1.Message=x").body,
+                    "<Code>", "</Code>"),
+            "NotFound");
 }
 
 }  // namespace

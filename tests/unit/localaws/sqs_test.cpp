@@ -298,5 +298,20 @@ TEST_F(Sqs, MessagesSurviveSigkillWithMessagesInFlight) {
   for (int i = 0; i <= last; ++i) EXPECT_TRUE(bodies.count("m" + std::to_string(i))) << "acknowledged message " << i << " lost";
 }
 
+TEST_F(Sqs, EnsureQueueUpdatesTheAttributesOfAnExistingQueue) {
+  // gust dev provisions on every start: a changed declaration (a longer
+  // consumer timeout) or a queue someone changed through the API must not stop it.
+  ASSERT_TRUE(svc_->ensure_queue("jobs", {{"VisibilityTimeout", "30"}, {"MessageRetentionPeriod", "600"}}));
+  const std::string url = "http://127.0.0.1:4566/000000000000/jobs";
+  op("SetQueueAttributes", R"({"QueueUrl":")" + url + R"(","Attributes":{"VisibilityTimeout":"4","DelaySeconds":"2"}})");
+  ASSERT_TRUE(svc_->ensure_queue("jobs", {{"VisibilityTimeout", "60"}, {"MessageRetentionPeriod", "600"}}));
+  auto attrs = op("GetQueueAttributes", R"({"QueueUrl":")" + url + R"(","AttributeNames":["All"]})").at("Attributes");
+  EXPECT_EQ(attrs.at("VisibilityTimeout"), "60");
+  EXPECT_EQ(attrs.at("DelaySeconds"), "2") << "attributes not given are kept";
+  auto bad = svc_->ensure_queue("jobs", {{"VisibilityTimeout", "-1"}});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().aws.code, "InvalidAttributeValue");
+}
+
 }  // namespace
 }  // namespace gust::localaws

@@ -49,6 +49,25 @@ int main(int argc, char** argv) {
     });
   });
 
+  // Four parts 400 ms apart: the client must see the first long before the last is written.
+  app.get("/stream-slow", [](const gust::Request&) {
+    gust::Response r = gust::Response::stream("text/plain", [](gust::StreamWriter& out) {
+      for (int i = 0; i < 4; ++i) {
+        if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(400));
+        out.write(fmt::format("part {}\n", i));
+      }
+    }, 201);
+    r.header("x-streamed", "yes").cookie("s", "1");
+    return r;
+  });
+
+  app.get("/stream-fail", [](const gust::Request&) {
+    return gust::Response::stream("text/plain", [](gust::StreamWriter& out) {
+      out.write("before the failure\n");
+      throw std::runtime_error("stream broke");
+    });
+  });
+
   app.schedule("tick", "rate(1 day)", [](const gust::ScheduleEvent& e) { gust::log::info("tick fired by {}", e.rule); });
 
   return app.run(argc, argv);
