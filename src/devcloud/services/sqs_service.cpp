@@ -792,9 +792,10 @@ struct SqsService::Impl {
       if (static_cast<int>(out.size()) >= max) break;
       if (q.fifo() && (blocked_groups.count(r.group) || failed_groups.count(r.group))) continue;
       if (redrive && dlq && r.receive_count >= redrive->max_receive_count) {
-        // Received maxReceiveCount times and not deleted: to the dead-letter queue.
-        db->stmt("INSERT INTO messages(queue, id, body, attributes, system_attributes, sent, visible_at, group_id, dedup_id, sender) "
-                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
+        // Received maxReceiveCount times and not deleted: to the dead-letter queue. Like SQS (and moto),
+        // the message keeps its receive count, so the dead-letter queue shows how often it was tried.
+        db->stmt("INSERT INTO messages(queue, id, body, attributes, system_attributes, sent, visible_at, group_id, dedup_id, sender, "
+                 "receive_count, first_receive) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")
             .bind_text(1, dlq->name)
             .bind_text(2, r.id)
             .bind_text(3, r.body)
@@ -805,6 +806,8 @@ struct SqsService::Impl {
             .bind_text(8, r.group)
             .bind_text(9, r.dedup)
             .bind_text(10, r.sender)
+            .bind(11, r.receive_count)
+            .bind(12, r.first_receive)
             .run();
         db->stmt("DELETE FROM messages WHERE seq=?1").bind(1, r.seq).run();
         if (q.fifo()) failed_groups.insert(r.group);
