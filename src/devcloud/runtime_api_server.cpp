@@ -78,6 +78,7 @@ struct RuntimeApiServer::Impl {
   std::map<std::string, std::shared_ptr<Job>, std::less<>> running;
   std::deque<http::Responder> pollers;
   std::optional<InitError> init;
+  std::optional<std::string> runtime_gone;  // abort_all()'s reason: later invocations end with it at once
   std::optional<Clock::time_point> first_poll;
   std::uint64_t polls = 0;
   int faults_left = 0;
@@ -349,6 +350,10 @@ void RuntimeApiServer::invoke(Invocation invocation, std::function<void(Invocati
     if (impl_->stopping) {
       job->outcome.error_message = "the Runtime API server has stopped";
       impl_->finish(job, InvocationOutcome::Status::aborted, finished);
+    } else if (impl_->runtime_gone) {
+      job->outcome.error_type = "Runtime.ExitError";
+      job->outcome.error_message = *impl_->runtime_gone;
+      impl_->finish(job, InvocationOutcome::Status::aborted, finished);
     } else if (impl_->init) {
       job->outcome.error_type = impl_->init->error_type;
       job->outcome.error_message = impl_->init->error_message;
@@ -397,6 +402,7 @@ void RuntimeApiServer::abort_all(std::string_view reason) {
   Completions done;
   {
     std::lock_guard lock(impl_->mu);
+    if (!impl_->runtime_gone) impl_->runtime_gone = std::string(reason);
     impl_->fail_everything(InvocationOutcome::Status::aborted, "Runtime.ExitError", reason, done);
   }
   Impl::run(done);

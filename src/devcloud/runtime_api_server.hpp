@@ -97,7 +97,8 @@ class RuntimeApiServer {
   std::optional<InitError> init_error() const;
 
   // Ends every queued and running invocation with Status::aborted (the
-  // runtime process exited); `reason` becomes their error message.
+  // runtime process exited); `reason` becomes their error message, and that
+  // of every invocation made afterwards, which ends at once.
   void abort_all(std::string_view reason);
 
   // Fault injection for tests: the next `count` requests to /next are

@@ -2,6 +2,7 @@
 
 #include "devcloud/dev/gateway_dispatch.hpp"
 #include "devcloud/dev/lambda_invoke_api.hpp"
+#include "devcloud/emulator/idle_reaper.hpp"
 #include "devcloud/gateway/router.hpp"
 #include "http/server.hpp"
 
@@ -11,11 +12,9 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <ctime>
 #include <random>
 #include <shared_mutex>
-#include <thread>
 
 namespace gust::devcloud {
 namespace {
@@ -78,10 +77,7 @@ struct DevCloud::Impl {
   // crosses from one to the other with no thread switch.
   std::shared_ptr<http::IoThread> io = http::IoThread::start();
   std::unique_ptr<http::Server> server;
-  std::thread reaper;
-  std::mutex reaper_mutex;
-  std::condition_variable reaper_wake;
-  bool stopping = false;
+  std::unique_ptr<IdleReaper> reaper;
   std::atomic<std::uint64_t> request_counter{0};
 
   explicit Impl(ConsoleLog& l) : log(l) {}
@@ -186,18 +182,11 @@ Result<std::unique_ptr<DevCloud>> DevCloud::start(const manifest::Manifest& mani
                       fmt::format("is another gust dev running? choose another port with --port (or --port 0 for any free one)"));
   }
   impl->server = std::move(*server);
-  impl->reaper = std::thread([raw] {
-    std::unique_lock lock(raw->reaper_mutex);
-    while (!raw->reaper_wake.wait_for(lock, std::chrono::seconds(1), [raw] { return raw->stopping; })) {
-      lock.unlock();
-      std::vector<std::shared_ptr<FunctionPool>> pools;
-      {
-        std::shared_lock pools_lock(raw->mutex);
-        for (const auto& [id, p] : raw->pools) pools.push_back(p);
-      }
-      for (const auto& p : pools) p->reap(std::chrono::steady_clock::now());
-      lock.lock();
-    }
+  impl->reaper = std::make_unique<IdleReaper>([raw] {
+    std::vector<std::shared_ptr<FunctionPool>> pools;
+    std::shared_lock lock(raw->mutex);
+    for (const auto& [id, p] : raw->pools) pools.push_back(p);
+    return pools;
   });
   return std::unique_ptr<DevCloud>(new DevCloud(std::move(impl)));
 }
@@ -251,10 +240,7 @@ void DevCloud::reload(const manifest::Manifest& manifest, const std::filesystem:
     impl_->pools = std::move(next);
   }
   // Changed or removed functions finish their requests, then stop (outside the lock).
-  for (auto& p : retired) {
-    for (int i = 0; i < 3000 && p->busy_count() > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    p->stop_all();
-  }
+  for (auto& p : retired) p->retire();
 }
 
 std::vector<std::string> DevCloud::describe() const {
@@ -289,13 +275,7 @@ std::vector<int> DevCloud::pids() const {
 }
 
 void DevCloud::stop() {
-  {
-    std::lock_guard lock(impl_->reaper_mutex);
-    if (impl_->stopping) return;
-    impl_->stopping = true;
-  }
-  impl_->reaper_wake.notify_all();
-  if (impl_->reaper.joinable()) impl_->reaper.join();
+  if (!impl_->reaper->stop()) return;
   if (impl_->server) impl_->server->stop();
   std::map<std::string, std::shared_ptr<FunctionPool>, std::less<>> pools;
   {

@@ -188,9 +188,6 @@ void FunctionPool::invoke(std::string payload, std::function<void(InvokeResult)>
     log_.end(config_, r);
     done(std::move(r));
   });
-  // A runtime that exited before the invocation was queued (a bootstrap that
-  // fails at once) was aborted with nothing to abort: end this one too.
-  if (instance->dead) instance->api->abort_all("Runtime exited with error before the invocation reached it");
 }
 
 void FunctionPool::replace_binary(std::filesystem::path binary) {
@@ -230,6 +227,16 @@ void FunctionPool::reap(std::chrono::steady_clock::time_point now) {
   gone.clear();  // destroyed here, on the caller's thread, outside the lock
 }
 
+void FunctionPool::wait_until_idle(std::chrono::milliseconds limit) const {
+  const auto step = std::chrono::milliseconds(10);
+  for (auto waited = std::chrono::milliseconds(0); waited < limit && busy_count() > 0; waited += step) std::this_thread::sleep_for(step);
+}
+
+void FunctionPool::retire(std::chrono::milliseconds grace) {
+  wait_until_idle(grace);
+  stop_all();
+}
+
 void FunctionPool::stop_all() {
   std::vector<std::shared_ptr<Instance>> all;
   {
@@ -240,7 +247,7 @@ void FunctionPool::stop_all() {
     }
   }
   // Let the aborted invocations call back before the instances go.
-  for (int i = 0; i < 500 && busy_count() > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  wait_until_idle(std::chrono::seconds(5));
   {
     std::lock_guard lock(mutex_);
     all.swap(instances_);

@@ -87,6 +87,9 @@ class FunctionPool {
   // Stops instances idle for longer than the idle timeout, and instances stuck in init.
   void reap(std::chrono::steady_clock::time_point now);
   void stop_all();
+  // Lets the invocations in flight finish (up to `grace`), then stops every
+  // instance: a function a reload or a stack update replaces drops no request.
+  void retire(std::chrono::milliseconds grace = std::chrono::seconds(30));
 
   const FunctionConfig& config() const { return config_; }
   std::size_t instance_count() const;
@@ -97,6 +100,8 @@ class FunctionPool {
   struct Instance;
 
  private:
+  // Polls until no invocation is in flight, for at most `limit`.
+  void wait_until_idle(std::chrono::milliseconds limit) const;
   std::shared_ptr<Instance> acquire(bool& cold, std::string& error);
   std::shared_ptr<Instance> start_instance(std::string& error);
   void release(const std::shared_ptr<Instance>& instance, bool healthy);

@@ -3,6 +3,7 @@
 #include "devcloud/dev/dev_cloud.hpp"
 #include "devcloud/dev/gateway_dispatch.hpp"
 #include "devcloud/dev/lambda_invoke_api.hpp"
+#include "devcloud/emulator/idle_reaper.hpp"
 #include "devcloud/target/property_access.hpp"
 #include "devcloud/triggers/schedule_runner.hpp"
 #include "http/server.hpp"
@@ -12,10 +13,8 @@
 #include <fmt/format.h>
 
 #include <atomic>
-#include <condition_variable>
 #include <map>
 #include <shared_mutex>
-#include <thread>
 
 namespace gust::devcloud::target {
 namespace json = boost::json;
@@ -84,10 +83,7 @@ struct DeployedRuntime::Impl {
   std::vector<std::unique_ptr<QueuePoller>> pollers;
   std::unique_ptr<ScheduleRunner> schedules;
 
-  std::thread reaper;
-  std::mutex reaper_mutex;
-  std::condition_variable reaper_wake;
-  bool stopping = false;
+  std::unique_ptr<IdleReaper> reaper;
 
   Impl(localaws::LocalAws& a, InvocationLog& l, RuntimeOptions o) : aws(a), log(l), options(std::move(o)) {}
 
@@ -169,10 +165,7 @@ struct DeployedRuntime::Impl {
       functions = std::move(next);
     }
     // Replaced or removed functions finish what they are doing, then stop.
-    for (auto& p : retired) {
-      for (int i = 0; i < 3000 && p->busy_count() > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      p->stop_all();
-    }
+    for (auto& p : retired) p->retire();
   }
 
   void apply_routes(const std::vector<ResourceState>& resources) {
@@ -266,18 +259,11 @@ DeployedRuntime::DeployedRuntime(localaws::LocalAws& aws, InvocationLog& log, Ru
     : impl_(std::make_unique<Impl>(aws, log, std::move(options))) {
   impl_->self = this;
   Impl* raw = impl_.get();
-  impl_->reaper = std::thread([raw] {
-    std::unique_lock lock(raw->reaper_mutex);
-    while (!raw->reaper_wake.wait_for(lock, std::chrono::seconds(1), [raw] { return raw->stopping; })) {
-      lock.unlock();
-      std::vector<std::shared_ptr<FunctionPool>> pools;
-      {
-        std::shared_lock pools_lock(raw->mutex);
-        for (const auto& [name, f] : raw->functions) pools.push_back(f.pool);
-      }
-      for (const auto& p : pools) p->reap(std::chrono::steady_clock::now());
-      lock.lock();
-    }
+  impl_->reaper = std::make_unique<IdleReaper>([raw] {
+    std::vector<std::shared_ptr<FunctionPool>> pools;
+    std::shared_lock lock(raw->mutex);
+    for (const auto& [name, f] : raw->functions) pools.push_back(f.pool);
+    return pools;
   });
 }
 
@@ -351,13 +337,7 @@ std::vector<int> DeployedRuntime::pids() const {
 }
 
 void DeployedRuntime::stop() {
-  {
-    std::lock_guard lock(impl_->reaper_mutex);
-    if (impl_->stopping) return;
-    impl_->stopping = true;
-  }
-  impl_->reaper_wake.notify_all();
-  if (impl_->reaper.joinable()) impl_->reaper.join();
+  if (!impl_->reaper->stop()) return;
   {
     std::lock_guard lock(impl_->triggers_mutex);
     impl_->aws.sqs().set_on_message({});

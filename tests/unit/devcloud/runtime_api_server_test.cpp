@@ -168,6 +168,10 @@ TEST(RuntimeApiServer, AbortEndsQueuedAndRunningInvocations) {
   EXPECT_EQ(a.status, Status::aborted);
   EXPECT_EQ(b.status, Status::aborted);
   EXPECT_EQ(a.error_message, "the runtime exited with status 139");
+  // The runtime is gone: a later invocation ends at once instead of waiting for a poll.
+  auto later = f.api->invoke({.payload = "3"});
+  ASSERT_EQ(later.wait_for(5s), std::future_status::ready);
+  EXPECT_EQ(later.get().status, Status::aborted);
 }
 
 TEST(RuntimeApiServer, StopEndsWhatIsPending) {
