@@ -1,13 +1,12 @@
 #include "command.hpp"
 #include "report.hpp"
+#include "stop_signals.hpp"
 
 #include "devcloud/target/target_cloud.hpp"
 
 #include <fmt/format.h>
 
-#include <csignal>
 #include <memory>
-#include <pthread.h>
 #include <unistd.h>
 
 namespace gust::cli {
@@ -37,18 +36,13 @@ Command cloud_command() {
             auto quiet = std::make_shared<bool>(false);
             sub.add_flag("--quiet,-q", *quiet, "Do not print the deployed functions' logs (they stay in CloudWatch Logs: gust logs)");
             return [options, state, reset, quiet]() -> int {
-              // Ctrl-C and SIGTERM are taken by sigwait below; every thread started after this inherits the mask.
-              sigset_t signals;
-              sigemptyset(&signals);
-              sigaddset(&signals, SIGINT);
-              sigaddset(&signals, SIGTERM);
-              pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+              StopSignals stop;
               options->state_dir = *state;
               if (*reset) {
                 std::error_code ec;
                 std::filesystem::remove_all(options->state_dir, ec);
               }
-              devcloud::ConsoleLog log(stdout, ::isatty(1) != 0 && std::getenv("NO_COLOR") == nullptr);
+              devcloud::ConsoleLog log(stdout, colour_on(STDOUT_FILENO));
               auto cloud = devcloud::target::TargetCloud::start(*options, *quiet ? nullptr : &log);
               if (!cloud) {
                 print_error(cloud.error());
@@ -59,9 +53,7 @@ Command cloud_command() {
               log.note(fmt::format("  export AWS_ENDPOINT_URL={} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION={}", (*cloud)->url(),
                                    options->region));
               log.note("gust cloud: Ctrl-C stops");
-              int received = 0;
-              sigwait(&signals, &received);
-              log.note(fmt::format("gust cloud: {} received, stopping", received == SIGINT ? "Ctrl-C" : "SIGTERM"));
+              log.note(fmt::format("gust cloud: {} received, stopping", stop.wait()));
               (*cloud)->stop();
               return kExitOk;
             };

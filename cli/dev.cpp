@@ -1,12 +1,11 @@
 #include "project_args.hpp"
 #include "report.hpp"
+#include "stop_signals.hpp"
 
 #include "devcloud/dev/dev_session.hpp"
 
 #include <fmt/format.h>
 
-#include <csignal>
-#include <pthread.h>
 #include <unistd.h>
 
 namespace gust::cli {
@@ -44,12 +43,7 @@ Command dev_command() {
                     },
                     "FUNCTION=COMMAND"));
             return [args, options, no_watch, runs, build_type]() -> int {
-              // Ctrl-C and SIGTERM are taken by sigwait below; every thread started after this inherits the mask.
-              sigset_t signals;
-              sigemptyset(&signals);
-              sigaddset(&signals, SIGINT);
-              sigaddset(&signals, SIGTERM);
-              pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+              StopSignals stop;
 
               options->build = args->build;
               options->build.dir = args->dir;
@@ -59,7 +53,7 @@ Command dev_command() {
               options->watch = !*no_watch;
               for (const auto& spec : *runs) options->cloud.function_commands[spec.substr(0, spec.find('='))] = spec.substr(spec.find('=') + 1);
               options->cloud.command_dir = args->dir;
-              devcloud::ConsoleLog log(stdout, ::isatty(1) != 0 && std::getenv("NO_COLOR") == nullptr);
+              devcloud::ConsoleLog log(stdout, colour_on(STDOUT_FILENO));
               log.note(fmt::format("gust dev: building {}", args->dir));
               auto session = devcloud::DevSession::start(*options, log);
               if (!session) {
@@ -73,9 +67,7 @@ Command dev_command() {
               log.note(fmt::format("gust dev: serving on {} (state in {})", (*session)->cloud().url(), (*session)->state_dir().string()));
               for (const auto& line : (*session)->describe()) log.note(line);
               log.note(options->watch ? "gust dev: watching for changes; Ctrl-C stops" : "gust dev: Ctrl-C stops");
-              int received = 0;
-              sigwait(&signals, &received);
-              log.note(fmt::format("gust dev: {} received, stopping", received == SIGINT ? "Ctrl-C" : "SIGTERM"));
+              log.note(fmt::format("gust dev: {} received, stopping", stop.wait()));
               (*session)->stop();
               return kExitOk;
             };

@@ -2,13 +2,16 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <unistd.h>
 
 namespace gust::cli {
 
+bool colour_on(int fd) { return ::isatty(fd) != 0 && std::getenv("NO_COLOR") == nullptr; }
+
 namespace {
 bool colour() {
-  static const bool enabled = ::isatty(2) != 0 && std::getenv("NO_COLOR") == nullptr;
+  static const bool enabled = colour_on(STDERR_FILENO);
   return enabled;
 }
 }  // namespace

@@ -7,6 +7,9 @@
 
 namespace gust::cli {
 
+// Whether output to `fd` may be coloured: a terminal, and NO_COLOR unset.
+bool colour_on(int fd);
+
 // Prints the error (and its context as a help line when it reads as advice).
 void print_error(const Error& error);
 void print_error(std::string_view message, std::string_view help = {});

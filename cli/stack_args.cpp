@@ -79,8 +79,7 @@ std::optional<StackTarget> stack_target_or_report(ProjectArgs& args, const std::
 }
 
 std::unique_ptr<deploy::ConsoleSink> console_sink() {
-  const bool tty = ::isatty(1) != 0 && std::getenv("NO_COLOR") == nullptr;
-  return std::make_unique<deploy::ConsoleSink>(stdout, tty);
+  return std::make_unique<deploy::ConsoleSink>(stdout, colour_on(STDOUT_FILENO));
 }
 
 }  // namespace gust::cli
