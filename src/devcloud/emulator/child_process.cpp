@@ -102,7 +102,12 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::start(ChildOptions options) 
   return child;
 }
 
-long ChildProcess::peak_rss_kib() const {
+long ChildProcess::peak_rss_kib(std::chrono::microseconds busy) const {
+  using namespace std::chrono;
+  const auto now = duration_cast<nanoseconds>(steady_clock::now().time_since_epoch()).count();
+  const auto last = last_peak_read_ns_.load();
+  if (last != 0 && busy < 1ms && nanoseconds(now - last) < 250ms) return last_peak_kib_;
+  last_peak_read_ns_ = now;
   // After the exit the file reads empty (or fails): the last figure stands.
   char text[4096];
   const ssize_t n = status_fd_ < 0 ? -1 : ::pread(status_fd_, text, sizeof text - 1, 0);

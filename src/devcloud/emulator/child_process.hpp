@@ -8,6 +8,8 @@
 #include <gust/result.hpp>
 
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -43,8 +45,12 @@ class ChildProcess {
   bool running() const { return !reaped_; }
   // The exit status once it has exited: the code, or 128 + signal.
   int exit_status() const { return exit_status_; }
-  // Peak resident memory (VmHWM) in KiB; 0 when unknown.
-  long peak_rss_kib() const;
+  // Peak resident memory (VmHWM) in KiB after an invocation that ran for
+  // `busy`; 0 when unknown. Reading /proc/PID/status costs about 7 us, a tenth
+  // of gust dev's CPU per request under load (perf, bench/devcloud), so after
+  // an invocation under 1 ms, which can fault in a few MB at most, the last
+  // reading stands unless it is older than 250 ms.
+  long peak_rss_kib(std::chrono::microseconds busy) const;
   void kill(int signal = 9);
   // Waits for the exit (after kill) and for the output to drain.
   void wait();
@@ -54,6 +60,7 @@ class ChildProcess {
   pid_t pid_ = -1;
   int status_fd_ = -1;  // /proc/PID/status, kept open
   mutable std::atomic<long> last_peak_kib_{0};
+  mutable std::atomic<std::int64_t> last_peak_read_ns_{0};  // steady clock; 0: never read
   std::atomic<int> exit_status_{-1};
   std::atomic<bool> reaped_{false};
   std::thread reader_;
