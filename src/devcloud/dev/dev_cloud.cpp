@@ -199,13 +199,7 @@ bool DevCloud::has_function(std::string_view id) const { return impl_->pool(id) 
 
 void DevCloud::invoke(const std::string& function_id, std::string payload, std::function<void(InvokeResult)> done) {
   auto p = impl_->pool(function_id);
-  if (!p) {
-    InvokeResult r;
-    r.status = InvokeResult::Status::crashed;
-    r.error_type = "ResourceNotFoundException";
-    r.error_message = fmt::format("no function {}", function_id);
-    return done(std::move(r));
-  }
+  if (!p) return done(function_not_found(function_id));
   p->invoke(std::move(payload), std::move(done));
 }
 

@@ -12,6 +12,14 @@
 
 namespace gust::devcloud {
 
+InvokeResult function_not_found(std::string_view name) {
+  InvokeResult r;
+  r.status = InvokeResult::Status::crashed;
+  r.error_type = "ResourceNotFoundException";
+  r.error_message = fmt::format("Function not found: {}", name);
+  return r;
+}
+
 std::string_view to_string(InvokeResult::Status status) noexcept {
   switch (status) {
     case InvokeResult::Status::success: return "success";

@@ -55,6 +55,9 @@ struct InvokeResult {
 
 std::string_view to_string(InvokeResult::Status status) noexcept;
 
+// The answer for a function nobody declared or deployed (Lambda's message).
+InvokeResult function_not_found(std::string_view name);
+
 // A streamed response (Lambda response streaming) as it arrives, before the invocation ends.
 struct StreamObserver {
   std::function<void(std::string_view content_type)> on_start;

@@ -315,13 +315,7 @@ Invoker DeployedRuntime::invoker() {
   Impl* raw = impl_.get();
   return [raw](const std::string& name, std::string payload, std::function<void(InvokeResult)> done) {
     auto pool = raw->find(name);
-    if (!pool) {
-      InvokeResult r;
-      r.status = InvokeResult::Status::crashed;
-      r.error_type = "ResourceNotFoundException";
-      r.error_message = fmt::format("Function not found: {}", name);
-      return done(std::move(r));
-    }
+    if (!pool) return done(function_not_found(name));
     pool->invoke(std::move(payload), std::move(done));
   };
 }
