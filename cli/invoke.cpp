@@ -89,7 +89,7 @@ int invoke_deployed(ProjectArgs& project, const std::string& stage_flag, const s
   fmt::print("{}\n", reply->payload);
   if (!reply->function_error.empty()) {
     print_error(fmt::format("{} failed ({} error)", deployed->function_name, reply->function_error),
-                fmt::format("its logs: gust logs {} --stage {}", handler, *stage));
+                fmt::format("its logs: gust logs {}{} --stage {}", handler, project.dir == "." ? "" : " " + project.dir, *stage));
     return kExitFailed;
   }
   return kExitOk;

@@ -2,9 +2,12 @@
 // by our Runtime API server in this process, against a raw C loop run in the
 // same way. Run it pinned (run.sh: taskset -c 0) or the figures go bimodal.
 //
-//   runtime_bench [--invocations N] LABEL=BINARY[@HANDLER][#hello|#echo] ...
+//   runtime_bench [--invocations N] [--cold-only] LABEL=BINARY[@HANDLER][#hello|#echo|#todo] ...
 //
 // The first runtime is the baseline; the others are printed as ratios to it.
+// --cold-only measures only the cold start (bench/deploy uses it on unpacked
+// deployment zips); #todo is examples/todo's POST /lists/{list}/todos with an
+// empty title: its validation answer (400), which touches no table.
 #include "devcloud/runtime_api_server.hpp"
 
 #include <gust/value.hpp>
@@ -50,8 +53,15 @@ struct Figures {
   std::exit(1);
 }
 
-// An API Gateway HTTP API 2.0 event of about `size` bytes.
+// An API Gateway HTTP API 2.0 event of about `size` bytes (#todo: its fixed body).
 std::string event(const std::string& kind, std::size_t size) {
+  if (kind == "todo") {
+    return R"({"version":"2.0","routeKey":"POST /lists/{list}/todos","rawPath":"/lists/bench/todos","rawQueryString":"",)"
+           R"("headers":{"host":"bench.local","content-type":"application/json"},"requestContext":{"http":{"method":"POST",)"
+           R"("path":"/lists/bench/todos","protocol":"HTTP/1.1","sourceIp":"127.0.0.1"},"requestId":"r",)"
+           R"("routeKey":"POST /lists/{list}/todos","stage":"$default"},"pathParameters":{"list":"bench"},)"
+           R"("isBase64Encoded":false,"body":"{\"title\":\"\"}"})";
+  }
   const bool hello = kind == "hello";
   std::string head = fmt::format(
       R"({{"version":"2.0","routeKey":"{0}","rawPath":"{1}","rawQueryString":"","headers":{{"host":"bench.local","user-agent":"runtime_bench"}},)"
@@ -75,8 +85,11 @@ void check(const Spec& s, const std::string& ev, const InvocationOutcome& o) {
     return;
   }
   auto v = gust::parse_json(o.payload);
-  if (!v || !v->find("statusCode") || v->find("statusCode")->as_int() != 200) die(s.label + ": not a 200 response: " + o.payload.substr(0, 200));
+  const int expected = s.kind == "todo" ? 400 : 200;
+  if (!v || !v->find("statusCode") || v->find("statusCode")->as_int() != expected)
+    die(fmt::format("{}: not a {} response: {}", s.label, expected, o.payload.substr(0, 200)));
   const std::string& body = v->find("body")->as_string();
+  if (s.kind == "todo" && body.find("title: must not be empty") == std::string::npos) die(s.label + ": wrong validation body: " + body);
   if (s.kind == "hello" && body != "hello, bench!\n") die(s.label + ": wrong hello body: " + body);
   if (s.kind == "echo") {
     auto in = gust::parse_json(ev);
@@ -170,7 +183,7 @@ double percentile(std::vector<double> v, double p) {
 
 double median(std::vector<double> v) { return percentile(std::move(v), 0.5); }
 
-Figures measure(const Spec& s, std::size_t invocations) {
+Figures measure(const Spec& s, std::size_t invocations, bool cold_only) {
   Figures f;
   const std::string small = event(s.kind, 1024), big = event(s.kind, 100 * 1024);
   // Cold: exec to the first /next, and to the first response posted.
@@ -188,6 +201,7 @@ Figures measure(const Spec& s, std::size_t invocations) {
   }
   f.cold_next_ms = median(to_next);
   f.cold_response_ms = median(to_response);
+  if (cold_only) return f;
 
   for (auto [ev, p50, p99, rate, cpu] : {std::tuple{&small, &f.p50_1k, &f.p99_1k, &f.rate_1k, &f.cpu_1k},
                                           std::tuple{&big, &f.p50_100k, &f.p99_100k, &f.rate_100k, &f.cpu_100k}}) {
@@ -235,7 +249,7 @@ Spec parse_spec(const std::string& arg) {
     rest.resize(at);
   }
   s.binary = rest;
-  if (s.kind != "hello" && s.kind != "echo") die("event kind must be hello or echo: " + arg);
+  if (s.kind != "hello" && s.kind != "echo" && s.kind != "todo") die("event kind must be hello, echo or todo: " + arg);
   return s;
 }
 
@@ -243,23 +257,35 @@ Spec parse_spec(const std::string& arg) {
 
 int main(int argc, char** argv) {
   std::size_t invocations = 100000;
+  bool cold_only = false;
   std::vector<Spec> specs;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--invocations" && i + 1 < argc) {
       invocations = std::strtoull(argv[++i], nullptr, 10);
+    } else if (a == "--cold-only") {
+      cold_only = true;
     } else {
       specs.push_back(parse_spec(a));
     }
   }
-  if (specs.empty()) die("usage: runtime_bench [--invocations N] LABEL=BINARY[@HANDLER][#hello|#echo] ...");
+  if (specs.empty()) die("usage: runtime_bench [--invocations N] [--cold-only] LABEL=BINARY[@HANDLER][#hello|#echo|#todo] ...");
+  if (cold_only) {
+    fmt::print("{:<12} {:>9} {:>9}   (ms, median of 20 cold starts)\n", "runtime", "cold>next", "cold>resp");
+    for (const auto& s : specs) {
+      Figures f = measure(s, invocations, true);
+      fmt::print("{:<12} {:>9.2f} {:>9.2f}\n", s.label, f.cold_next_ms, f.cold_response_ms);
+      std::fflush(stdout);
+    }
+    return 0;
+  }
   fmt::print("{:<12} {:>9} {:>9} | {:>7} {:>7} {:>7} {:>6} | {:>8} {:>8} {:>7} {:>7} | {:>6} {:>7}\n", "runtime", "cold>next", "cold>resp",
              "1K p50", "1K p99", "1K i/s", "1K cpu", "100K p50", "100K p99", "100K i/s", "100Kcpu", "RSS@1k", "peakRSS");
   fmt::print("{:<12} {:>9} {:>9} | {:>7} {:>7} {:>7} {:>6} | {:>8} {:>8} {:>7} {:>7} | {:>6} {:>7}\n", "", "ms", "ms", "us", "us", "", "us",
              "us", "us", "", "us", "MB", "MB");
   std::vector<Figures> all;
   for (const auto& s : specs) {
-    Figures f = measure(s, invocations);
+    Figures f = measure(s, invocations, false);
     all.push_back(f);
     fmt::print("{:<12} {:>9.2f} {:>9.2f} | {:>7.1f} {:>7.1f} {:>7.0f} {:>6.1f} | {:>8.1f} {:>8.1f} {:>7.0f} {:>7.1f} | {:>6.2f} {:>7.2f}\n",
                s.label, f.cold_next_ms, f.cold_response_ms, f.p50_1k, f.p99_1k, f.rate_1k, f.cpu_1k, f.p50_100k, f.p99_100k, f.rate_100k,

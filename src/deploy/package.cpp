@@ -84,6 +84,28 @@ Result<void> write_reproducible_zip(const fs::path& zip_path, const std::vector<
   return {};
 }
 
+namespace {
+
+// Whether `stamp` ("<binary sha256> <zip sha256> <bootstrap sha256>", written
+// by the last package) names this build and the zip and bootstrap are still
+// its outputs; then fills in `p` from them.
+bool reuse_last_outputs(Package& p, const fs::path& stamp, const std::string& built_digest) {
+  std::ifstream last(stamp);
+  std::string binary_was, zip_was, bootstrap_was;
+  if (!(last >> binary_was >> zip_was >> bootstrap_was) || binary_was != built_digest || !fs::exists(p.debug_file)) return false;
+  auto zip_is = sha256_file(p.zip);
+  auto bootstrap_is = sha256_file(p.bootstrap);
+  if (!zip_is || *zip_is != zip_was || !bootstrap_is || *bootstrap_is != bootstrap_was) return false;
+  std::error_code ec;
+  p.sha256 = zip_was;
+  p.zip_bytes = fs::file_size(p.zip, ec);
+  p.bootstrap_bytes = fs::file_size(p.bootstrap, ec);
+  p.reused = true;
+  return true;
+}
+
+}  // namespace
+
 Result<Package> package(const PackageOptions& options) {
   project::BuildOptions build = options.build;
   std::error_code ec;
@@ -105,6 +127,14 @@ Result<Package> package(const PackageOptions& options) {
   if (!arch) return Unexpected{std::move(arch).error()};
   p.architecture = *arch;
 
+  // The same build as last time: its outputs stand (stripping and deflating
+  // again are most of an unchanged deploy's time).
+  auto built_digest = sha256_file(built->binary);
+  if (!built_digest) return Unexpected{std::move(built_digest).error()};
+  const fs::path stamp = out / (p.app + ".built");
+  if (reuse_last_outputs(p, stamp, *built_digest)) return p;
+  fs::remove(stamp, ec);
+
   // Debug symbols stay beside the zip; the shipped binary points at them by name.
   for (const auto& argv : std::vector<std::vector<std::string>>{
            {"objcopy", "--only-keep-debug", built->binary.string(), p.debug_file.string()},
@@ -122,6 +152,9 @@ Result<Package> package(const PackageOptions& options) {
   p.sha256 = *digest;
   p.zip_bytes = fs::file_size(p.zip, ec);
   p.bootstrap_bytes = fs::file_size(p.bootstrap, ec);
+  auto bootstrap_digest = sha256_file(p.bootstrap);
+  if (!bootstrap_digest) return Unexpected{std::move(bootstrap_digest).error()};
+  std::ofstream(stamp) << *built_digest << ' ' << p.sha256 << ' ' << *bootstrap_digest << '\n';
   return p;
 }
 

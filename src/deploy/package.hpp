@@ -3,7 +3,7 @@
 // build tree of its own, stripped (debug symbols kept beside the zip, linked
 // with a .gnu_debuglink), and zipped reproducibly as `bootstrap`: fixed
 // timestamps, modes and order, so the same sources give the same bytes and an
-// unchanged app uploads nothing.
+// unchanged app uploads nothing. An unchanged build reuses the last zip.
 
 #include "project/project.hpp"
 
@@ -30,6 +30,7 @@ struct Package {
   std::uint64_t zip_bytes = 0;
   std::uint64_t bootstrap_bytes = 0;
   std::string architecture;          // of the binary: "x86_64" or "arm64"
+  bool reused = false;               // the build was unchanged: the last zip stands (OUT/APP.built records it)
 };
 
 Result<Package> package(const PackageOptions& options);

@@ -25,7 +25,7 @@ std::string_view function_name_from_arn(std::string_view name) {
 }
 
 void serve_invoke_api(InvokeApiRequest req, const PoolLookup& lookup, const std::string& region,
-                      std::function<void(InvokeApiResponse)> reply) {
+                      std::function<void(InvokeApiResponse)> reply, LogTailLookup log_tail) {
   std::string_view rest = std::string_view(req.target).substr(kInvokeApiPrefix.size());
   rest = rest.substr(0, rest.find('?'));
   const auto slash = rest.find('/');
@@ -53,7 +53,13 @@ void serve_invoke_api(InvokeApiRequest req, const PoolLookup& lookup, const std:
     body["message"] = fmt::format("X-Amz-Invocation-Type must be RequestResponse, Event or DryRun, not {}", type);
     return reply(json_response(400, body, {{"x-amzn-ErrorType", "InvalidParameterValueException"}}));
   }
-  target->invoke(std::move(req.body), [reply](InvokeResult r) {
+  if (!req.log_type.empty() && req.log_type != "None" && req.log_type != "Tail") {
+    Value body;
+    body["message"] = fmt::format("X-Amz-Log-Type must be None or Tail, not {}", req.log_type);
+    return reply(json_response(400, body, {{"x-amzn-ErrorType", "InvalidParameterValueException"}}));
+  }
+  if (req.log_type != "Tail") log_tail = nullptr;
+  target->invoke(std::move(req.body), [reply, log_tail](InvokeResult r) {
     if (r.status == InvokeResult::Status::throttled) {
       Value body;
       body["Type"] = "User";
@@ -66,14 +72,17 @@ void serve_invoke_api(InvokeApiRequest req, const PoolLookup& lookup, const std:
       ok.headers.set("content-type", "application/json");
       ok.headers.set("x-amz-executed-version", "$LATEST");
       ok.headers.set("x-amzn-requestid", r.request_id);
+      if (log_tail) ok.headers.set("x-amz-log-result", base64_encode(log_tail(r.request_id)));
       return reply(std::move(ok));
     }
     Value body;
     body["errorMessage"] = r.status == InvokeResult::Status::timed_out && r.error_message.empty() ? "Task timed out" : r.error_message;
     body["errorType"] = r.error_type.empty() ? "Runtime.Unknown" : r.error_type;
     body["stackTrace"] = Array{};
-    reply(json_response(200, body, {{"x-amz-function-error", "Unhandled"}, {"x-amz-executed-version", "$LATEST"},
-                                    {"x-amzn-requestid", r.request_id}}));
+    InvokeApiResponse failed = json_response(200, body, {{"x-amz-function-error", "Unhandled"}, {"x-amz-executed-version", "$LATEST"},
+                                                         {"x-amzn-requestid", r.request_id}});
+    if (log_tail) failed.headers.set("x-amz-log-result", base64_encode(log_tail(r.request_id)));
+    reply(std::move(failed));
   });
 }
 

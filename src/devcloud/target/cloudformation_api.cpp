@@ -383,14 +383,29 @@ localaws::ServiceResponse CloudFormationApi::list_stacks() {
 
 localaws::ServiceResponse CloudFormationApi::describe_stack_events(const localaws::Params& params) {
   const StackRecord stack = find_stack(store_, param(params, "StackName"));
+  const std::vector<StackEvent> events = store_.events(stack.id);  // newest first
+  // Pages of 100, as CloudFormation; the token names the last event given, so
+  // events added meanwhile (at the front) shift nothing.
+  constexpr std::size_t kPageSize = 100;
+  constexpr std::string_view kTokenPrefix = "gust-after-";
+  std::size_t first = 0;
+  if (const std::string token = param(params, "NextToken"); !token.empty()) {
+    const std::string after = token.starts_with(kTokenPrefix) ? token.substr(kTokenPrefix.size()) : std::string();
+    auto it = std::find_if(events.begin(), events.end(), [&](const StackEvent& e) { return !after.empty() && e.event_id == after; });
+    if (it == events.end()) throw CfnError{400, "ValidationError", "Invalid NextToken"};
+    first = static_cast<std::size_t>(it - events.begin()) + 1;
+  }
+  const std::size_t last = std::min(events.size(), first + kPageSize);
   std::string out;
-  for (const auto& e : store_.events(stack.id)) {
+  for (std::size_t i = first; i < last; ++i) {
+    const StackEvent& e = events[i];
     out += "<member>" + element("StackId", e.stack_id) + element("EventId", e.event_id) + element("StackName", e.stack_name) +
            element("LogicalResourceId", e.logical_id) + element("PhysicalResourceId", e.physical_id) + element("ResourceType", e.resource_type) +
            element("Timestamp", time_text(e.timestamp_ms)) + element("ResourceStatus", e.status) + element("ResourceStatusReason", e.reason) +
            "</member>";
   }
-  return query_result(kXmlns, "DescribeStackEvents", "<StackEvents>" + out + "</StackEvents>");
+  const std::string next = last < events.size() ? element("NextToken", std::string(kTokenPrefix) + events[last - 1].event_id) : "";
+  return query_result(kXmlns, "DescribeStackEvents", "<StackEvents>" + out + "</StackEvents>" + next);
 }
 
 localaws::ServiceResponse CloudFormationApi::stack_resources(const localaws::Params& params, bool list) {

@@ -21,6 +21,11 @@ localaws::ServiceResponse error(std::string_view type, std::string_view message)
   return json_answer(400, json::object{{"__type", type}, {"message", message}});
 }
 
+localaws::ServiceResponse missing_group() {
+  return error("InvalidParameterException",
+               "1 validation error detected: Value null at 'logGroupName' failed to satisfy constraint: Member must not be null");
+}
+
 std::string group_of(const json::object& request) {
   std::string group = text_property(request, "logGroupName");
   if (group.empty()) group = text_property(request, "logGroupIdentifier");
@@ -42,7 +47,7 @@ localaws::ServiceResponse serve_logs_api(LogStore& store, std::string_view actio
   if (action == "FilterLogEvents") {
     LogFilter f;
     f.group = group_of(request);
-    if (f.group.empty()) return error("InvalidParameterException", "1 validation error detected: Value null at 'logGroupName' failed to satisfy constraint: Member must not be null");
+    if (f.group.empty()) return missing_group();
     if (const auto* streams = request.if_contains("logStreamNames"); streams != nullptr && streams->is_array()) {
       for (const auto& s : streams->as_array()) f.streams.push_back(text_of(s));
     }
@@ -71,13 +76,21 @@ localaws::ServiceResponse serve_logs_api(LogStore& store, std::string_view actio
   }
   if (action == "CreateLogGroup") {
     const std::string group = group_of(request);
-    if (group.empty()) return error("InvalidParameterException", "1 validation error detected: Value null at 'logGroupName' failed to satisfy constraint: Member must not be null");
+    if (group.empty()) return missing_group();
     if (store.has_group(group)) return error("ResourceAlreadyExistsException", "The specified log group already exists");
     store.create_group(group);
     return json_answer(200, json::object{});
   }
+  if (action == "DeleteLogGroup") {
+    const std::string group = group_of(request);
+    if (group.empty()) return missing_group();
+    if (!store.has_group(group)) return error("ResourceNotFoundException", "The specified log group does not exist.");
+    store.delete_group(group);
+    return json_answer(200, json::object{});
+  }
   return error("UnknownOperationException",
-               fmt::format("the local cloud target's CloudWatch Logs serves FilterLogEvents and CreateLogGroup, not {}", action));
+               fmt::format("the local cloud target's CloudWatch Logs serves FilterLogEvents, CreateLogGroup and DeleteLogGroup, not {}",
+                           action));
 }
 
 }  // namespace gust::devcloud::target

@@ -89,9 +89,12 @@ struct TargetCloud::Impl : localaws::Service {
     if (!ready) return reply({503, {}, "the local cloud target is starting"});
     if (to == Destination::lambda) {
       InvokeApiRequest r{request.method, request.path + (request.query.empty() ? "" : "?" + request.query),
-                         std::string(request.headers.get("X-Amz-Invocation-Type").value_or("")), std::move(request.body)};
-      return serve_invoke_api(std::move(r), [this](std::string_view name) { return runtime->function(name); }, options.region,
-                              [reply](InvokeApiResponse res) { reply({res.status, std::move(res.headers), std::move(res.body)}); });
+                         std::string(request.headers.get("X-Amz-Invocation-Type").value_or("")), std::move(request.body),
+                         std::string(request.headers.get("X-Amz-Log-Type").value_or(""))};
+      return serve_invoke_api(
+          std::move(r), [this](std::string_view name) { return runtime->function(name); }, options.region,
+          [reply](InvokeApiResponse res) { reply({res.status, std::move(res.headers), std::move(res.body)}); },
+          [this](const std::string& request_id) { return log_sink->take_tail(request_id); });
     }
     const std::string_view service = to == Destination::logs ? "logs" : to == Destination::sts ? "sts" : "cloudformation";
     const auto auth = localaws::check_sigv4(request, query, service, localaws::now_ms() / 1000);

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <unistd.h>
 
 namespace gust {
@@ -51,6 +52,28 @@ TEST_F(Package, SameSourcesGiveTheSameBytesFromSeparateBuilds) {
   auto listing = project::run_process({"unzip", "-Z", "-1", (root_ / "one" / "hello.zip").string()});
   ASSERT_TRUE(listing);
   EXPECT_EQ(listing->out, "bootstrap\n") << "the zip holds only bootstrap";
+}
+
+TEST_F(Package, AnUnchangedBuildKeepsTheLastZipUnlessItWasTouched) {
+  const fs::path out = root_ / "three", zip = out / "hello.zip";
+  const auto package = [&] { return gust({"package", (root_ / "hello").string(), "--out", out.string()}); };
+  auto first = package();
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  auto original = deploy::sha256_file(zip);
+  ASSERT_TRUE(original);
+  const auto long_ago = fs::file_time_type::clock::now() - 24h;
+  fs::last_write_time(zip, long_ago);
+  auto again = package();
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(fs::last_write_time(zip), long_ago) << "the same build: the zip is not written again";
+  EXPECT_THAT(again.out, HasSubstr("sha256 " + *original));
+
+  std::ofstream(zip, std::ios::app) << "tampered";
+  ASSERT_EQ(package().exit_code, 0);
+  EXPECT_EQ(deploy::sha256_file(zip).value_or(""), *original) << "a zip that is no longer the last one's output is made again";
+  std::ofstream(out / "bootstrap") << "another app's bootstrap";
+  ASSERT_EQ(package().exit_code, 0);
+  EXPECT_GT(fs::file_size(out / "bootstrap"), 1000000u) << "so is a bootstrap";
 }
 
 TEST_F(Package, TheZipRunsUnpackedInAnEmptyRoot) {

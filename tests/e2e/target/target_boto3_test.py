@@ -13,6 +13,7 @@ function that fails to start.
 
 usage: target_test.py GUST SOURCE_DIR WORK_DIR
 """
+import base64
 import hashlib
 import io
 import json
@@ -67,6 +68,18 @@ def wait_stack(cfn, name, done, seconds=180):
     raise SystemExit(f"stack {name} did not finish within {seconds}s (waiting for {done})")
 
 
+
+
+def all_events(cfn, stack):
+    """Every event of STACK, newest first, through DescribeStackEvents' pages (bounded)."""
+    events, token = [], None
+    for _ in range(100):
+        page = cfn.describe_stack_events(StackName=stack, **({"NextToken": token} if token else {}))
+        events += page["StackEvents"]
+        token = page.get("NextToken")
+        if not token:
+            return events
+    raise SystemExit(f"DescribeStackEvents of {stack} did not end within 100 pages")
 
 
 def outputs(stack):
@@ -174,7 +187,15 @@ def main():
         stack = wait_stack(cfn, "todo-test", "CREATE_COMPLETE")
         print(f"created {resource_count} resources in {time.time() - started:.2f}s", flush=True)
         check(stack["StackStatus"] == "CREATE_COMPLETE", f"stack is {stack['StackStatus']} ({stack.get('StackStatusReason')})")
-        events = cfn.describe_stack_events(StackName="todo-test")["StackEvents"]
+        first_page = cfn.describe_stack_events(StackName="todo-test")
+        check(len(first_page["StackEvents"]) == 100 and "NextToken" in first_page, "DescribeStackEvents gives pages of 100 and a NextToken")
+        events = all_events(cfn, "todo-test")
+        check(events[:100] == first_page["StackEvents"] and len({e["EventId"] for e in events}) == len(events),
+              f"the pages continue without repeats ({len(events)} events)")
+        check(events[-1]["LogicalResourceId"] == "todo-test" and events[-1]["ResourceStatusReason"] == "User Initiated",
+              "and end at the create's first event")
+        code, message, _ = error_of(lambda: cfn.describe_stack_events(StackName="todo-test", NextToken="bogus"))
+        check((code, message) == ("ValidationError", "Invalid NextToken"), f"a NextToken it never gave: {code} {message!r}")
         check(events[0]["LogicalResourceId"] == "todo-test" and events[0]["ResourceStatus"] == "CREATE_COMPLETE", "newest event first: the stack's CREATE_COMPLETE")
         check(sum(1 for e in events if e["ResourceStatus"] == "CREATE_COMPLETE") == resource_count + 1, "one CREATE_COMPLETE per resource and the stack")
         resources = {r["LogicalResourceId"]: r for r in cfn.list_stack_resources(StackName="todo-test")["StackResourceSummaries"]}
@@ -199,9 +220,17 @@ def main():
                  "headers": {}, "pathParameters": {"list": "home"},
                  "requestContext": {"http": {"method": "GET", "path": "/lists/home/todos", "sourceIp": "127.0.0.1"}, "requestId": "r1",
                                     "routeKey": "GET /lists/{list}/todos", "stage": "$default"}, "isBase64Encoded": False}
-        res = c["lambda"].invoke(FunctionName=fn, Payload=json.dumps(event).encode())
+        res_plain = res = c["lambda"].invoke(FunctionName=fn, Payload=json.dumps(event).encode())
         payload = json.loads(res["Payload"].read())
         check(res["StatusCode"] == 200 and payload.get("statusCode") == 200 and "milk" in payload.get("body", ""), f"Lambda Invoke on {fn}: {payload}")
+        res = c["lambda"].invoke(FunctionName=fn, Payload=json.dumps(event).encode(), LogType="Tail")
+        request_id = res["ResponseMetadata"]["HTTPHeaders"].get("x-amzn-requestid", "?")
+        tail = base64.b64decode(res.get("LogResult", "")).decode()
+        check(tail.startswith(f"START RequestId: {request_id} Version: $LATEST\n") and f"\nEND RequestId: {request_id}\nREPORT RequestId: {request_id}\t" in tail
+              and tail.endswith("\n"), "LogType Tail returns the invocation's log in X-Amz-Log-Result", tail)
+        check("LogResult" not in res_plain, "and only when asked")
+        code, message, status = error_of(lambda: c["lambda"].invoke(FunctionName=fn, Payload=b"{}", LogType="Everything"))
+        check((code, status) == ("InvalidParameterValueException", 400), f"an unknown LogType: {code} {message!r}")
         code, message, status = error_of(lambda: c["lambda"].invoke(FunctionName="todo-test-nope", Payload=b"{}"))
         check(code == "ResourceNotFoundException" and status == 404, f"Invoke of an unknown function: {code}")
 
@@ -263,7 +292,7 @@ def main():
         cfn.execute_change_set(StackName="todo-test", ChangeSetName="missing-code")
         stack = wait_stack(cfn, "todo-test", "UPDATE_ROLLBACK_COMPLETE")
         check(stack["StackStatus"] == "UPDATE_ROLLBACK_COMPLETE", f"a failed update ends {stack['StackStatus']}")
-        failed = [e for e in cfn.describe_stack_events(StackName="todo-test")["StackEvents"] if e["ResourceStatus"] == "UPDATE_FAILED"]
+        failed = [e for e in all_events(cfn, "todo-test") if e["ResourceStatus"] == "UPDATE_FAILED"]
         check(failed and "NoSuchKey" in failed[0].get("ResourceStatusReason", ""), f"the failed resource says why: {failed[0].get('ResourceStatusReason') if failed else None}")
         check(http("GET", api + "/lists/home/todos")[0] == 200, "after the rollback the API still serves")
 
@@ -277,7 +306,7 @@ def main():
         cfn.execute_change_set(StackName="broken", ChangeSetName="c1")
         stack = wait_stack(cfn, "broken", "ROLLBACK_COMPLETE")
         check(stack["StackStatus"] == "ROLLBACK_COMPLETE" and "[Fn]" in stack.get("StackStatusReason", ""), f"failed create: {stack['StackStatus']} {stack.get('StackStatusReason')!r}")
-        statuses = [e["ResourceStatus"] for e in reversed(cfn.describe_stack_events(StackName="broken")["StackEvents"])]
+        statuses = [e["ResourceStatus"] for e in reversed(all_events(cfn, "broken"))]
         check("CREATE_FAILED" in statuses and "ROLLBACK_IN_PROGRESS" in statuses and statuses[-1] == "ROLLBACK_COMPLETE", "events: CREATE_FAILED, ROLLBACK_IN_PROGRESS ... ROLLBACK_COMPLETE")
         check(not any(t.startswith("broken-Scratch") for t in c["dynamodb"].list_tables()["TableNames"]), "the rollback deleted the table it made")
         code, message, _ = error_of(lambda: change_set(cfn, "broken", "c2", "UPDATE", json.dumps(bad), {}))
@@ -328,7 +357,7 @@ def main():
         check(code == "ValidationError", "after delete-stack the stack does not exist")
         deleted = cfn.describe_stacks(StackName=stack["StackId"])["Stacks"][0]
         check(deleted["StackStatus"] == "DELETE_COMPLETE", "by its id the deleted stack reads DELETE_COMPLETE")
-        skipped = {e["LogicalResourceId"] for e in cfn.describe_stack_events(StackName=stack["StackId"])["StackEvents"] if e["ResourceStatus"] == "DELETE_SKIPPED"}
+        skipped = {e["LogicalResourceId"] for e in all_events(cfn, stack["StackId"]) if e["ResourceStatus"] == "DELETE_SKIPPED"}
         check(skipped == {"TodosTable", "AttachmentsBucket"}, f"DeletionPolicy Retain kept {sorted(skipped)}")
         check(out["TodosTableName"] in c["dynamodb"].list_tables()["TableNames"], "the retained table is still there")
         code, _, _ = error_of(lambda: c["sqs"].get_queue_attributes(QueueUrl=out["TodoEventsQueueUrl"]))
