@@ -369,8 +369,7 @@ Result<Credentials> CredentialChain::get() {
                     fmt::format("no AWS credentials found (tried: {}). To configure one: export AWS_ACCESS_KEY_ID "
                                 "and AWS_SECRET_ACCESS_KEY, or run `aws configure` to write ~/.aws/credentials, or "
                                 "set AWS_PROFILE to a profile that has credentials",
-                                list),
-                    "AWS credentials");
+                                list));  // the message says how to fix it: no help line to add
 }
 
 std::unique_ptr<CredentialsProvider> environment_provider(const Environment& env) {
