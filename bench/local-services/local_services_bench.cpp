@@ -2,7 +2,8 @@
 // local services and third-party ones (dynalite, s3rver, fauxqs):
 //
 //   DynamoDB PutItem / GetItem / Query: ops/s and p50/p99 on one keep-alive
-//     connection (latency), and ops/s over 4 connections (throughput);
+//     connection (latency; the median of --rounds rounds, default 3, in which
+//     the servers take turns), and ops/s over 4 connections (throughput);
 //   S3 PutObject / GetObject of 1 KB and 10 MB;
 //   SQS send-to-receive latency: a long-polling receiver wakes for a send.
 //
@@ -10,8 +11,9 @@
 // signatures). The client is a minimal Beast one so the figures are the
 // servers', not a heavy SDK's. Answers are checked before anything is timed.
 //
-//   local_services_bench --ddb ours=http://127.0.0.1:4566 --ddb dynalite=http://127.0.0.1:4567 \
-//                        --s3 ours=... --s3 s3rver=... --sqs ours=... --sqs fauxqs=...
+//   local_services_bench --ddb ours=http://127.0.0.1:4566 --ddb dynalite=http://127.0.0.1:4567
+//                        --s3 ours=... --s3 s3rver=... --sqs ours=... --sqs fauxqs=...   (one command line)
+//   local_services_bench --ddb ours=... --only PutItem     (one DynamoDB operation, to profile)
 #include "aws/crypto.hpp"
 #include "aws/sigv4.hpp"
 
@@ -25,6 +27,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -76,7 +79,6 @@ class Client {
   struct Answer {
     int status;
     std::string body;
-    std::map<std::string, std::string> headers;
   };
 
   Answer send(const std::string& method, const std::string& path, const std::string& query, std::string body,
@@ -100,9 +102,7 @@ class Client {
     if (method == "HEAD") parser.skip(true);
     bhttp::read(socket_, buffer_, parser);
     auto res = parser.release();
-    Answer a{static_cast<int>(res.result_int()), std::move(res.body()), {}};
-    for (const auto& f : res) a.headers[std::string(f.name_string())] = std::string(f.value());
-    return a;
+    return Answer{static_cast<int>(res.result_int()), std::move(res.body())};
   }
 
   Answer json(const std::string& target, const std::string& body) {
@@ -186,54 +186,83 @@ std::string item(int i) {
          std::to_string(i) + "\"}}";
 }
 
-void bench_dynamodb(const Target& t, int n, std::map<std::string, double>& results) {
+// A fresh table with a hash and range key, ACTIVE, one item checked: the name.
+std::string create_bench_table(const Target& t) {
   const std::string table = "bench" + std::to_string(std::chrono::system_clock::now().time_since_epoch().count() % 1000000);
-  {
-    Client c(t, "dynamodb");
-    auto a = c.json("DynamoDB_20120810.CreateTable",
-                    R"({"TableName":")" + table + R"(","BillingMode":"PAY_PER_REQUEST","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},)"
-                    R"({"AttributeName":"sk","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}]})");
-    expect(a.status == 200, "CreateTable", a);
-    for (int tries = 0; tries < 100; ++tries) {  // dynalite takes a moment to make a table ACTIVE
-      auto d = c.json("DynamoDB_20120810.DescribeTable", R"({"TableName":")" + table + "\"}");
-      if (d.body.find("\"TableStatus\":\"ACTIVE\"") != std::string::npos) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    // Check the answers once before timing.
-    expect(c.json("DynamoDB_20120810.PutItem", R"({"TableName":")" + table + R"(","Item":)" + item(0) + "}").status == 200, "PutItem", {});
-    auto got = c.json("DynamoDB_20120810.GetItem", R"({"TableName":")" + table + R"(","Key":{"pk":{"S":"user0"},"sk":{"S":"item0"}}})");
-    expect(got.status == 200 && got.body.find("a todo with a title") != std::string::npos, "GetItem", got);
+  Client c(t, "dynamodb");
+  auto a = c.json("DynamoDB_20120810.CreateTable",
+                  R"({"TableName":")" + table + R"(","BillingMode":"PAY_PER_REQUEST","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},)"
+                  R"({"AttributeName":"sk","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}]})");
+  expect(a.status == 200, "CreateTable", a);
+  for (int tries = 0; tries < 100; ++tries) {  // dynalite takes a moment to make a table ACTIVE
+    auto d = c.json("DynamoDB_20120810.DescribeTable", R"({"TableName":")" + table + "\"}");
+    if (d.body.find("\"TableStatus\":\"ACTIVE\"") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  const std::string put_prefix = R"({"TableName":")" + table + R"(","Item":)";
-  auto put = [&](Client& c, int i) {
-    auto a = c.json("DynamoDB_20120810.PutItem", put_prefix + item(i) + "}");
-    if (a.status != 200) expect(false, "PutItem", a);
-  };
-  auto get = [&](Client& c, int i) {
-    auto a = c.json("DynamoDB_20120810.GetItem", R"({"TableName":")" + table + R"(","Key":{"pk":{"S":"user)" + std::to_string(i % 50) + R"("},"sk":{"S":"item)" +
-                                                     std::to_string(i % n) + R"("}}})");
-    if (a.status != 200 || a.body.size() < 20) expect(false, "GetItem", a);
-  };
-  auto query = [&](Client& c, int i) {
+  // Check the answers once before timing.
+  expect(c.json("DynamoDB_20120810.PutItem", R"({"TableName":")" + table + R"(","Item":)" + item(0) + "}").status == 200, "PutItem", {});
+  auto got = c.json("DynamoDB_20120810.GetItem", R"({"TableName":")" + table + R"(","Key":{"pk":{"S":"user0"},"sk":{"S":"item0"}}})");
+  expect(got.status == 200 && got.body.find("a todo with a title") != std::string::npos, "GetItem", got);
+  return table;
+}
+
+// One DynamoDB operation against `table`, request `i` of `n`.
+using DdbOp = std::function<void(Client&, int)>;
+DdbOp ddb_op(const std::string& name, const std::string& table, int n) {
+  if (name == "PutItem") {
+    return [prefix = R"({"TableName":")" + table + R"(","Item":)"](Client& c, int i) {
+      auto a = c.json("DynamoDB_20120810.PutItem", prefix + item(i) + "}");
+      if (a.status != 200) expect(false, "PutItem", a);
+    };
+  }
+  if (name == "GetItem") {
+    return [table, n](Client& c, int i) {
+      auto a = c.json("DynamoDB_20120810.GetItem", R"({"TableName":")" + table + R"(","Key":{"pk":{"S":"user)" + std::to_string(i % 50) + R"("},"sk":{"S":"item)" +
+                                                       std::to_string(i % n) + R"("}}})");
+      if (a.status != 200 || a.body.size() < 20) expect(false, "GetItem", a);
+    };
+  }
+  return [table](Client& c, int i) {
     auto a = c.json("DynamoDB_20120810.Query", R"({"TableName":")" + table + R"x(","KeyConditionExpression":"pk = :p AND begins_with(sk, :s)","Limit":10,)x"
                                                    R"("ExpressionAttributeValues":{":p":{"S":"user)" + std::to_string(i % 50) + R"("},":s":{"S":"item"}}})");
     if (a.status != 200 || a.body.find("\"Count\":10") == std::string::npos) expect(false, "Query", a);
   };
-  auto p = timed(t, "dynamodb", n, put);
-  const double pp = throughput(t, "dynamodb", n, 4, put);
-  print(t.name, "dynamodb PutItem", p, pp);
-  auto g = timed(t, "dynamodb", n, get);
-  const double gp = throughput(t, "dynamodb", n, 4, get);
-  print(t.name, "dynamodb GetItem", g, gp);
-  auto q = timed(t, "dynamodb", n, query);
-  const double qp = throughput(t, "dynamodb", n, 4, query);
-  print(t.name, "dynamodb Query", q, qp);
-  results[t.name + " PutItem"] = p.ops_per_s;
-  results[t.name + " GetItem"] = g.ops_per_s;
-  results[t.name + " Query"] = q.ops_per_s;
-  results[t.name + " PutItem p99"] = p.p99_us;
-  results[t.name + " GetItem p99"] = g.p99_us;
-  results[t.name + " Query p99"] = q.p99_us;
+}
+
+// Each figure's median over the rounds.
+Figures median_of(const std::vector<Figures>& rounds) {
+  auto median = [&](double Figures::*field) {
+    std::vector<double> v;
+    for (const auto& f : rounds) v.push_back(f.*field);
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
+  return {median(&Figures::ops_per_s), median(&Figures::p50_us), median(&Figures::p99_us)};
+}
+
+// PutItem, GetItem and Query against every target. Each operation runs
+// `rounds` times, the targets taking turns within a round, so a burst of
+// load from elsewhere on the machine lands on all of them rather than on
+// whichever ran at the time; the printed figures are the medians over the
+// rounds. `only`: empty, or the one operation to time (PutItem always runs:
+// it loads the items GetItem and Query read).
+void bench_dynamodb(const std::vector<Target>& targets, int n, int rounds, const std::string& only, std::map<std::string, double>& results) {
+  std::vector<std::string> tables;
+  for (const auto& t : targets) tables.push_back(create_bench_table(t));
+  for (const std::string op : {"PutItem", "GetItem", "Query"}) {
+    if (!only.empty() && op != "PutItem" && op != only) continue;
+    std::vector<std::vector<Figures>> per_target(targets.size());
+    for (int round = 0; round < rounds; ++round) {
+      for (std::size_t k = 0; k < targets.size(); ++k) per_target[k].push_back(timed(targets[k], "dynamodb", n, ddb_op(op, tables[k], n)));
+    }
+    for (std::size_t k = 0; k < targets.size(); ++k) {
+      const Figures m = median_of(per_target[k]);
+      const double parallel = throughput(targets[k], "dynamodb", n, 4, ddb_op(op, tables[k], n));
+      print(targets[k].name, "dynamodb " + op, m, parallel);
+      results[targets[k].name + " " + op] = m.ops_per_s;
+      results[targets[k].name + " " + op + " p99"] = m.p99_us;
+    }
+  }
 }
 
 void bench_s3(const Target& t, int n, std::map<std::string, double>& results) {
@@ -319,6 +348,8 @@ int main(int argc, char** argv) {
   std::vector<Target> s3;
   std::vector<Target> sqs;
   int n = 2000;
+  std::string only;
+  int rounds = 3;
   try {
     for (int i = 1; i < argc; ++i) {
       const std::string arg = argv[i];
@@ -332,6 +363,12 @@ int main(int argc, char** argv) {
         s3.push_back(parse_target(value()));
       } else if (arg == "--sqs") {
         sqs.push_back(parse_target(value()));
+      } else if (arg == "--only") {
+        only = value();
+        if (only != "PutItem" && only != "GetItem" && only != "Query") throw std::runtime_error("--only takes PutItem, GetItem or Query, got " + only);
+      } else if (arg == "--rounds") {
+        rounds = std::stoi(value());
+        if (rounds < 1) throw std::runtime_error("--rounds needs at least 1");
       } else if (arg == "--ops") {
         n = std::stoi(value());
       } else {
@@ -340,7 +377,7 @@ int main(int argc, char** argv) {
     }
     std::printf("%-10s %-22s %10s %10s %10s %12s\n", "server", "operation", "ops/s", "p50 us", "p99 us", "ops/s x4conn");
     std::map<std::string, double> r;
-    for (const auto& t : ddb) bench_dynamodb(t, n, r);
+    if (!ddb.empty()) bench_dynamodb(ddb, n, rounds, only, r);
     for (const auto& t : s3) bench_s3(t, n, r);
     for (const auto& t : sqs) bench_sqs(t, n, r);
     // Ratios against the first target of each kind ("ours").

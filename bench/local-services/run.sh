@@ -4,6 +4,7 @@
 # loopback port, each stopped by pid at the end.
 #
 #   bench/local-services/run.sh [BUILD_DIR] [OPS]     (default: build, 2000)
+#   ROUNDS=N: DynamoDB rounds, the servers taking turns; medians printed (3)
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -33,7 +34,8 @@ S3RVER=$("$PEERS" start s3rver --port 0 --name bench-s3rver --dir "$WORK/s3rver"
 FAUXQS=$(FAUXQS_LOGGER=false "$PEERS" start fauxqs --port 0 --name bench-fauxqs | tail -1)
 
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores; ours=$OURS dynalite=$DYNALITE s3rver=$S3RVER fauxqs=$FAUXQS; $OPS ops per figure"
-"$BENCH" --ops "$OPS" \
+echo "# load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+"$BENCH" --ops "$OPS" --rounds "${ROUNDS:-3}" \
   --ddb ours="$OURS" --ddb dynalite="$DYNALITE" \
   --s3 ours="$OURS" --s3 s3rver="$S3RVER" \
   --sqs ours="$OURS" --sqs fauxqs="$FAUXQS"

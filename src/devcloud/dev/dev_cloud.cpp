@@ -3,6 +3,7 @@
 #include "devcloud/dev/gateway_dispatch.hpp"
 #include "devcloud/dev/lambda_invoke_api.hpp"
 #include "devcloud/emulator/idle_reaper.hpp"
+#include "devcloud/emulator/log_tails.hpp"
 #include "devcloud/gateway/router.hpp"
 #include "http/server.hpp"
 
@@ -67,7 +68,8 @@ std::vector<std::pair<std::string, std::string>> function_environment(const mani
 
 struct DevCloud::Impl {
   DevOptions options;
-  ConsoleLog& log;
+  ConsoleLog& console;
+  LogTails log{console};  // what the pools log to: the console, and each invocation's end for LogType Tail
   mutable std::shared_mutex mutex;  // guards manifest, router, pools (reload swaps them)
   manifest::Manifest manifest;
   std::filesystem::path binary;
@@ -80,7 +82,7 @@ struct DevCloud::Impl {
   std::unique_ptr<IdleReaper> reaper;
   std::atomic<std::uint64_t> request_counter{0};
 
-  explicit Impl(ConsoleLog& l) : log(l) {}
+  explicit Impl(ConsoleLog& l) : console(l) {}
 
   FunctionConfig config_for(const manifest::Function& fn) const {
     FunctionConfig c;
@@ -145,9 +147,12 @@ struct DevCloud::Impl {
 
   // The Lambda Invoke API: POST /2015-03-31/functions/NAME/invocations.
   void lambda_api(http::ServerRequest req, http::Responder reply) {
-    InvokeApiRequest r{req.method, req.target, std::string(req.headers.get("x-amz-invocation-type").value_or("")), std::move(req.body)};
-    serve_invoke_api(std::move(r), [this](std::string_view name) { return pool_by_name(name); }, options.region,
-                     [reply](InvokeApiResponse res) { reply.send({res.status, std::move(res.headers), std::move(res.body)}); });
+    InvokeApiRequest r{req.method, req.target, std::string(req.headers.get("x-amz-invocation-type").value_or("")), std::move(req.body),
+                       std::string(req.headers.get("x-amz-log-type").value_or(""))};
+    serve_invoke_api(
+        std::move(r), [this](std::string_view name) { return pool_by_name(name); }, options.region,
+        [reply](InvokeApiResponse res) { reply.send({res.status, std::move(res.headers), std::move(res.body)}); },
+        [this](const std::string& request_id) { return log.take(request_id); });
   }
 };
 
@@ -170,7 +175,7 @@ Result<std::unique_ptr<DevCloud>> DevCloud::start(const manifest::Manifest& mani
   impl->manifest = manifest;
   impl->binary = binary;
   impl->build_routing();
-  for (const auto& fn : manifest.functions) impl->pools.emplace(fn.id, std::make_shared<FunctionPool>(impl->config_for(fn), log));
+  for (const auto& fn : manifest.functions) impl->pools.emplace(fn.id, std::make_shared<FunctionPool>(impl->config_for(fn), impl->log));
   Impl* raw = impl.get();
   auto server = http::Server::start({.host = options.host, .port = options.port, .body_limit = kPayloadLimit, .io = raw->io},
                                     {.on_request = [raw](http::ServerRequest req, http::Responder reply) {

@@ -15,6 +15,18 @@ std::string_view colour_of(std::string_view id) { return kPalette[std::hash<std:
 
 }  // namespace
 
+std::string start_line(std::string_view request_id) { return fmt::format("START RequestId: {} Version: $LATEST", request_id); }
+
+std::vector<std::string> end_lines(const FunctionConfig& fn, const InvokeResult& r) {
+  std::vector<std::string> lines;
+  if (r.status != InvokeResult::Status::success) {
+    lines.push_back(fmt::format("RequestId: {} Error: {}{}{}", r.request_id, r.error_type, r.error_message.empty() ? "" : ": ", r.error_message));
+  }
+  lines.push_back(fmt::format("END RequestId: {}", r.request_id));
+  lines.push_back(report_line(fn, r));
+  return lines;
+}
+
 std::string report_line(const FunctionConfig& fn, const InvokeResult& r) {
   std::string line = fmt::format("REPORT RequestId: {}\tDuration: {:.2f} ms\tBilled Duration: {} ms\tMemory Size: {} MB\tMax Memory Used: {} MB",
                                  r.request_id, r.duration.count() / 1000.0, billed_duration(r.duration).count(), fn.memory_mb,
@@ -43,7 +55,7 @@ void ConsoleLog::line(const FunctionConfig& fn, std::string_view text, bool dim,
 // the buffer for its invocation's END: one write per invocation instead of
 // three, which under load is a visible share of gust dev's time.
 void ConsoleLog::start(const FunctionConfig& fn, std::string_view request_id) {
-  line(fn, fmt::format("START RequestId: {} Version: $LATEST", request_id), true, colour_);
+  line(fn, start_line(request_id), true, colour_);
 }
 
 void ConsoleLog::output(const FunctionConfig& fn, std::string_view request_id, std::string_view text) {
@@ -55,12 +67,13 @@ void ConsoleLog::end(const FunctionConfig& fn, const InvokeResult& r) {
     line(fn, fmt::format("THROTTLED RequestId: {} ({})", r.request_id, r.error_message), false, true);
     return;
   }
-  if (r.status != InvokeResult::Status::success) {
-    line(fn, fmt::format("RequestId: {} Error: {}{}{}", r.request_id, r.error_type, r.error_message.empty() ? "" : ": ", r.error_message), false,
-         colour_);
+  // The error and END wait for REPORT (see start()); REPORT goes out at once.
+  const auto lines = end_lines(fn, r);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const bool is_report = i + 1 == lines.size();
+    const bool is_error = r.status != InvokeResult::Status::success && i == 0;
+    line(fn, lines[i], !is_error, is_report || colour_);
   }
-  line(fn, fmt::format("END RequestId: {}", r.request_id), true, colour_);
-  line(fn, report_line(fn, r), true, true);
 }
 
 void ConsoleLog::note(std::string_view text) {

@@ -7,7 +7,9 @@
 
 #include <cstdio>
 #include <mutex>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace gust::devcloud {
 
@@ -27,6 +29,11 @@ class ConsoleLog final : public InvocationLog {
   bool colour_;
   std::mutex mutex_;
 };
+
+// An invocation's lines as Lambda writes them to CloudWatch: START, and
+// after the function's own lines, the error (when it failed), END and REPORT.
+std::string start_line(std::string_view request_id);
+std::vector<std::string> end_lines(const FunctionConfig& fn, const InvokeResult& result);
 
 // The REPORT line, as Lambda prints it, plus the cost figure.
 std::string report_line(const FunctionConfig& fn, const InvokeResult& result);

@@ -53,7 +53,7 @@ Result<std::unique_ptr<ServiceHttpServer>> ServiceHttpServer::start(Service& ser
   impl->workers = std::make_unique<asio::thread_pool>(static_cast<std::size_t>(std::max(1, options.workers)));
   Impl* raw = impl.get();
   auto server = http::Server::start(
-      {.host = options.host, .port = options.port, .body_limit = options.body_limit, .header_limit = 64 * 1024},
+      {.host = options.host, .port = options.port, .body_limit = options.body_limit, .header_limit = 64 * 1024, .spin = options.spin},
       {.on_request = [raw](http::ServerRequest req, http::Responder reply) { raw->on_request(std::move(req), std::move(reply)); }});
   if (!server) {
     impl->workers->join();

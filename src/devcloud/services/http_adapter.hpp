@@ -17,6 +17,7 @@
 
 #include <gust/result.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -34,6 +35,11 @@ struct HttpServeOptions {
   // a busy machine. Give it the quick ones (DynamoDB, SQS, SNS); keep S3's
   // large bodies on the workers. Unset: every request goes to a worker.
   std::function<bool(const ServiceRequest&)> run_inline;
+  // How long the I/O thread stays awake after a request (see
+  // http::ServerOptions::spin): long enough for a client's next request
+  // (reading the reply and signing the next takes a client 20-60 us), so a
+  // run of calls from one function or SDK finds the thread awake.
+  std::chrono::microseconds spin{100};
 };
 
 class ServiceHttpServer {

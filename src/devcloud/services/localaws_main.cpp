@@ -15,7 +15,7 @@
 namespace {
 
 int usage(const char* why) {
-  std::fprintf(stderr, "error: %s\nusage: gust-localaws [--port N] [--state DIR] [--host 127.0.0.1] [--workers N]\n", why);
+  std::fprintf(stderr, "error: %s\nusage: gust-localaws [--port N] [--state DIR] [--host 127.0.0.1] [--workers N] [--spin-us N]\n", why);
   return 2;
 }
 
@@ -48,8 +48,16 @@ int main(int argc, char** argv) {
       const char* v = value();
       if (!v || std::atoi(v) < 1) return usage("--workers needs a positive number");
       http.workers = std::atoi(v);
+    } else if (arg == "--spin-us") {
+      const char* v = value();
+      char* end = nullptr;
+      const long us = v ? std::strtol(v, &end, 10) : -1;
+      if (!v || *end != '\0' || us < 0 || us > 1000000) return usage("--spin-us needs a number of microseconds from 0 to 1000000");
+      http.spin = std::chrono::microseconds(us);
     } else if (arg == "--help" || arg == "-h") {
-      std::printf("usage: gust-localaws [--port N] [--state DIR] [--host 127.0.0.1] [--workers N]\n");
+      std::printf(
+          "usage: gust-localaws [--port N] [--state DIR] [--host 127.0.0.1] [--workers N] [--spin-us N]\n"
+          "  --spin-us N  after a request, poll N microseconds before sleeping (default 100; 0: sleep at once)\n");
       return 0;
     } else {
       return usage(("unknown argument " + std::string(arg)).c_str());

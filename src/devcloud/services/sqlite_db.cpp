@@ -16,6 +16,14 @@ namespace {
 [[noreturn]] void fail(sqlite3* db, std::string_view what) {
   throw SqliteError(std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
 }
+
+// SQLite's "unix-excl" VFS: the process takes the file lock once and keeps
+// it, and the WAL index lives in this process's memory instead of a -shm
+// file, so a transaction costs no fcntl lock calls (six per write with the
+// default VFS, a fifth of a small PutItem's time in SQLite). Connections in
+// this process (the checkpointer) still share the database; other processes
+// cannot open it while we run, which the lock file already refuses them.
+const char* exclusive_vfs() { return sqlite3_vfs_find("unix-excl") ? "unix-excl" : nullptr; }
 }  // namespace
 
 Stmt::Stmt(sqlite3* db, std::string_view sql) : db_(db) {
@@ -88,7 +96,8 @@ Result<std::unique_ptr<Db>> Db::open(const std::string& path, std::string_view s
   if (::flock(db->lock_fd_, LOCK_EX | LOCK_NB) != 0) {
     return unexpected(ErrorCode::unavailable, "another process holds this state (is a gust dev already running on this folder?)", path);
   }
-  const int rc = sqlite3_open_v2(path.c_str(), &db->db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  const char* vfs = exclusive_vfs();
+  const int rc = sqlite3_open_v2(path.c_str(), &db->db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, vfs);
   if (rc != SQLITE_OK) {
     std::string msg = db->db_ ? sqlite3_errmsg(db->db_) : "out of memory";
     return unexpected(ErrorCode::unavailable, "cannot open database: " + msg, path);
@@ -97,16 +106,27 @@ Result<std::unique_ptr<Db>> Db::open(const std::string& path, std::string_view s
     sqlite3_busy_timeout(db->db_, 5000);
     db->exec("PRAGMA journal_mode=WAL");
     db->exec("PRAGMA synchronous=NORMAL");
-    db->exec("PRAGMA wal_autocheckpoint=0");  // the checkpointer thread does it (see the header)
+    // The checkpointer thread copies the WAL back (see the header), but under
+    // writes without a pause its PASSIVE checkpoint never catches the last
+    // frame, so the WAL is never started over. Past 8192 frames (32 MB) the
+    // writer finishes the job itself: the few frames the thread left and two
+    // fsyncs, once per 4,000-8,000 sustained PutItems.
+    db->exec("PRAGMA wal_autocheckpoint=8192");
     db->exec("PRAGMA foreign_keys=ON");
     db->exec(schema);
   } catch (const SqliteError& e) {
     return unexpected(ErrorCode::unavailable, e.what(), path);
   }
-  if (sqlite3_open_v2(path.c_str(), &db->checkpointer_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+  if (sqlite3_open_v2(path.c_str(), &db->checkpointer_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, vfs) != SQLITE_OK) {
     return unexpected(ErrorCode::unavailable, "cannot open the checkpoint connection", path);
   }
   sqlite3_busy_timeout(db->checkpointer_, 5000);
+  // A connection learns the database is in WAL mode on its first read; until
+  // then sqlite3_wal_checkpoint_v2 returns SQLITE_OK having done nothing, and
+  // the WAL grew without bound (600 MB after 60,000 PutItems).
+  if (sqlite3_exec(db->checkpointer_, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return unexpected(ErrorCode::unavailable, std::string("cannot read through the checkpoint connection: ") + sqlite3_errmsg(db->checkpointer_), path);
+  }
   Db* raw = db.get();
   db->checkpoint_thread_ = std::thread([raw] { raw->checkpoint_loop(); });
   return db;

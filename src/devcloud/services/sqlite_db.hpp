@@ -12,11 +12,15 @@
 // Checkpoints (copying the WAL back into the database, with its two fsyncs)
 // run on a thread of their own through a second connection, not inside a
 // request's COMMIT as SQLite's automatic checkpoint would: on a busy disk a
-// checkpoint takes milliseconds, which showed as the tail of PutItem.
+// checkpoint takes milliseconds, which showed as the tail of PutItem. Only
+// when writes come without a pause, so that the thread never catches the
+// last frame and the WAL is never started over, does the writer finish the
+// job itself, past 8,192 frames (Db::open).
 //
 // One process per state folder: a lock file (`PATH.lock`, flock) makes a
 // second `gust dev` on the same folder fail at start instead of
-// interleaving writes.
+// interleaving writes. The database itself opens through SQLite's
+// "unix-excl" VFS (see sqlite_db.cpp): no lock calls per transaction.
 //
 // Not thread-safe by itself: each service guards its Db with a mutex.
 // Failures throw SqliteError; services turn it into a 500 InternalFailure.

@@ -7,6 +7,7 @@
 #include "devcloud/services/query_protocol.hpp"
 #include "devcloud/services/sigv4_check.hpp"
 #include "devcloud/target/cloudformation_api.hpp"
+#include "devcloud/emulator/log_tails.hpp"
 #include "devcloud/target/function_log_sink.hpp"
 #include "devcloud/target/logs_api.hpp"
 #include "devcloud/target/provisioner.hpp"
@@ -72,6 +73,7 @@ struct TargetCloud::Impl : localaws::Service {
   std::unique_ptr<LogStore> logs;
   std::unique_ptr<StackStore> stacks;
   std::unique_ptr<FunctionLogSink> log_sink;
+  std::unique_ptr<LogTails> log_tails;  // in front of log_sink
   std::unique_ptr<DeployedRuntime> runtime;
   std::unique_ptr<Provisioner> provisioner;
   std::unique_ptr<StackEngine> engine;
@@ -94,7 +96,7 @@ struct TargetCloud::Impl : localaws::Service {
       return serve_invoke_api(
           std::move(r), [this](std::string_view name) { return runtime->function(name); }, options.region,
           [reply](InvokeApiResponse res) { reply({res.status, std::move(res.headers), std::move(res.body)}); },
-          [this](const std::string& request_id) { return log_sink->take_tail(request_id); });
+          [this](const std::string& request_id) { return log_tails->take(request_id); });
     }
     const std::string_view service = to == Destination::logs ? "logs" : to == Destination::sts ? "sts" : "cloudformation";
     const auto auth = localaws::check_sigv4(request, query, service, localaws::now_ms() / 1000);
@@ -152,8 +154,9 @@ Result<std::unique_ptr<TargetCloud>> TargetCloud::start(const TargetOptions& opt
   impl->server = std::move(*server);
   const std::string endpoint = impl->server->url();
   impl->log_sink = std::make_unique<FunctionLogSink>(*impl->logs, console);
+  impl->log_tails = std::make_unique<LogTails>(*impl->log_sink);
   impl->runtime = std::make_unique<DeployedRuntime>(
-      *impl->aws, *impl->log_sink,
+      *impl->aws, *impl->log_tails,
       RuntimeOptions{options.host, options.region, options.account_id, endpoint, options.default_concurrency});
   impl->provisioner = std::make_unique<Provisioner>(
       *impl->aws, *impl->runtime, *impl->logs,

@@ -4,6 +4,8 @@
 #include "devcloud/emulator/child_process.hpp"
 #include "project/process.hpp"
 
+#include <gust/value.hpp>
+
 #include "../../support/loopback.hpp"
 
 #include <gmock/gmock.h>
@@ -370,6 +372,23 @@ TEST_F(Dev, AwsCliInvokesThroughTheLambdaApi) {
   ASSERT_TRUE(failing);
   EXPECT_EQ(failing->exit_code, 0) << failing->err;
   EXPECT_THAT(failing->out, HasSubstr("\"FunctionError\": \"Unhandled\""));
+
+  // --log-type Tail: the end of the invocation's log, as CloudWatch has it, base64 in LogResult.
+  auto tailed = project::run_process({"aws", "lambda", "invoke", "--endpoint-url", fmt::format("http://127.0.0.1:{}", port_), "--region",
+                                      "us-east-1", "--function-name", "get-throw", "--log-type", "Tail", "--query", "LogResult",
+                                      "--output", "text", out.string()},
+                                     creds);
+  ASSERT_TRUE(tailed);
+  ASSERT_EQ(tailed->exit_code, 0) << tailed->err;
+  std::string encoded = tailed->out;
+  while (!encoded.empty() && (encoded.back() == '\n' || encoded.back() == '\r')) encoded.pop_back();
+  auto log = base64_decode(encoded);
+  ASSERT_TRUE(log) << tailed->out;
+  EXPECT_THAT(*log, ::testing::StartsWith("START RequestId: "));
+  EXPECT_THAT(*log, HasSubstr(" Error: "));
+  EXPECT_THAT(*log, HasSubstr("\nEND RequestId: "));
+  EXPECT_THAT(*log, HasSubstr("\nREPORT RequestId: "));
+  EXPECT_THAT(*log, HasSubstr("Max Memory Used: "));
 
   auto missing = project::run_process({"aws", "lambda", "invoke", "--endpoint-url", fmt::format("http://127.0.0.1:{}", port_), "--region",
                                        "us-east-1", "--function-name", "nope", out.string()},

@@ -100,6 +100,23 @@ TEST(HttpServer, ServesManyRequestsOnOneKeepAliveConnection) {
   EXPECT_EQ(connections.size(), 1u);
 }
 
+// ServerOptions::spin: the I/O thread polls after a request before sleeping.
+// It serves while polling, wakes from its sleep for a request that comes
+// later, and still stops promptly.
+TEST(HttpServer, AThreadThatPollsBeforeSleepingServesWakesAndStops) {
+  auto server = start({.on_request = [](ServerRequest req, Responder reply) { reply.send({200, {}, req.target}); }}, {.spin = 20ms});
+  auto client = client_for(*server);
+  for (int i = 0; i < 20; ++i) {
+    if (i == 10) std::this_thread::sleep_for(60ms);  // past the 20 ms: the thread is asleep in epoll now
+    auto r = client.get("/n" + std::to_string(i));
+    ASSERT_TRUE(r) << r.error().describe();
+    EXPECT_EQ((*r)->body, "/n" + std::to_string(i));
+  }
+  const auto before = std::chrono::steady_clock::now();
+  server.reset();  // stops and joins the thread
+  EXPECT_LT(std::chrono::steady_clock::now() - before, 2s);
+}
+
 TEST(HttpServer, RepliesLaterFromAnotherThread) {
   std::promise<Responder> parked;
   auto server = start({.on_request = [&](ServerRequest, Responder reply) { parked.set_value(reply); }});

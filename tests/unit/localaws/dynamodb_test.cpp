@@ -413,6 +413,28 @@ TEST_F(DynamoDb, AcknowledgedWriteSurvivesSigkill) {
   }
 }
 
+// The WAL is copied back into the database while the service runs, and
+// writes without a pause (each PutItem adds at least one 4 KB frame) do not
+// grow it without bound: 20,000 puts would make an 82 MB WAL; the writer
+// starts it over past 8,192 frames (32 MB), or a little later when the
+// checkpointer thread holds the checkpoint at that moment (a slow fsync).
+TEST_F(DynamoDb, WalIsCheckpointedAndStaysBoundedUnderSustainedWrites) {
+  create_todos();
+  for (int i = 0; i < 20000; ++i) {
+    auto res = svc_->call_operation("PutItem", R"({"TableName":"todos","Item":{"user":{"S":"u)" + std::to_string(i % 50) + R"("},"id":{"S":")" +
+                                                   std::to_string(i) + R"("}}})");
+    ASSERT_EQ(res.status, 200) << res.body;
+  }
+  const auto db = dir_.path() / "dynamodb.sqlite";
+  const auto wal = dir_.path() / "dynamodb.sqlite-wal";
+  EXPECT_LT(std::filesystem::file_size(wal), 56u * 1024 * 1024);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::filesystem::file_size(db) < 64 * 1024 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_GE(std::filesystem::file_size(db), 64u * 1024) << "nothing was checkpointed into the database";
+}
+
 TEST_F(DynamoDb, ConcurrentWritersDoNotLoseUpdates) {
   create_todos();
   put(R"({"user":{"S":"c"},"id":{"S":"counter"},"n":{"N":"0"}})");
