@@ -42,6 +42,8 @@ void serve_invoke_api(InvokeApiRequest req, const PoolLookup& lookup, const std:
     body["Message"] = fmt::format("Function not found: arn:aws:lambda:{}:000000000000:function:{}", region, function_name_from_arn(name));
     return reply(json_response(404, body, {{"x-amzn-ErrorType", "ResourceNotFoundException"}}));
   }
+  // No payload: Lambda hands the function an empty JSON object.
+  if (req.body.empty()) req.body = "{}";
   const std::string type = req.invocation_type.empty() ? "RequestResponse" : req.invocation_type;
   if (type == "DryRun") return reply({204, {}, {}});
   if (type == "Event") {
