@@ -13,6 +13,14 @@
 
 namespace gust::devcloud {
 
+struct ChildProcess::Output {
+  std::mutex mutex;
+  int fds[2] = {-1, -1};  // stdout, stderr; -1 once closed
+  std::string pending[2];
+  std::function<void(std::string_view line, bool is_stderr)> on_line;
+  void read_from(int which);
+};
+
 Result<std::unique_ptr<ChildProcess>> ChildProcess::start(ChildOptions options) {
   if (options.argv.empty()) return unexpected(ErrorCode::invalid_argument, "no program to start");
   int out[2], err[2];
@@ -55,41 +63,34 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::start(ChildOptions options) 
   // Opened once: each invocation's REPORT re-reads it with one pread.
   child->status_fd_ = ::open(fmt::format("/proc/{}/status", pid).c_str(), O_RDONLY | O_CLOEXEC);
   // The reader thread also reaps the child: one owner for waitpid, no races.
+  auto output = std::make_shared<Output>();
+  output->fds[0] = out[0];
+  output->fds[1] = err[0];
+  output->on_line = std::move(options.on_line);
+  for (int fd : output->fds) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);  // drain_ready() must not block
+  child->output_ = output;
   ChildProcess* self = child.get();
-  child->reader_ = std::thread([self, pid, out = out[0], err = err[0], on_line = std::move(options.on_line),
-                                on_exit = std::move(options.on_exit)] {
-    std::string pending[2];
-    int fds[2] = {out, err};
-    char buffer[16384];
-    int open_count = 2;
-    while (open_count > 0) {
+  child->reader_ = std::thread([self, pid, output, on_exit = std::move(options.on_exit)] {
+    while (true) {
       pollfd p[2];
       nfds_t n = 0;
-      for (int fd : fds) {
-        if (fd >= 0) p[n++] = {fd, POLLIN, 0};
+      {
+        std::lock_guard lock(output->mutex);
+        for (int fd : output->fds) {
+          if (fd >= 0) p[n++] = {fd, POLLIN, 0};
+        }
       }
+      if (n == 0) break;
       if (::poll(p, n, -1) < 0) {
         if (errno == EINTR) continue;
         break;
       }
+      std::lock_guard lock(output->mutex);
       for (nfds_t i = 0; i < n; ++i) {
+        // A pipe drain_ready() closed meanwhile is gone from fds: skip it.
         if (p[i].revents == 0) continue;
-        const int which = p[i].fd == fds[0] ? 0 : 1;
-        const ssize_t r = ::read(p[i].fd, buffer, sizeof buffer);
-        if (r <= 0) {
-          if (!pending[which].empty() && on_line) on_line(pending[which], which == 1);
-          pending[which].clear();
-          ::close(fds[which]);
-          fds[which] = -1;
-          --open_count;
-          continue;
-        }
-        pending[which].append(buffer, static_cast<std::size_t>(r));
-        std::size_t start = 0;
-        for (std::size_t nl; (nl = pending[which].find('\n', start)) != std::string::npos; start = nl + 1) {
-          if (on_line) on_line(std::string_view(pending[which]).substr(start, nl - start), which == 1);
-        }
-        pending[which].erase(0, start);
+        if (p[i].fd == output->fds[0]) output->read_from(0);
+        if (p[i].fd == output->fds[1]) output->read_from(1);
       }
     }
     int status = 0;
@@ -100,6 +101,48 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::start(ChildOptions options) 
     if (on_exit) on_exit(self->exit_status_);
   });
   return child;
+}
+
+// Reads what pipe `which` (0 stdout, 1 stderr) holds now and delivers each
+// whole line; at the end of the pipe, the last partial line too. Under `mutex`.
+void ChildProcess::Output::read_from(int which) {
+  char buffer[16384];
+  while (fds[which] >= 0) {
+    const ssize_t r = ::read(fds[which], buffer, sizeof buffer);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;  // taken already (drain_ready) or not yet written
+    if (r <= 0) {
+      if (!pending[which].empty() && on_line) on_line(pending[which], which == 1);
+      pending[which].clear();
+      ::close(fds[which]);
+      fds[which] = -1;
+      return;
+    }
+    pending[which].append(buffer, static_cast<std::size_t>(r));
+    std::size_t start = 0;
+    for (std::size_t nl; (nl = pending[which].find('\n', start)) != std::string::npos; start = nl + 1) {
+      if (on_line) on_line(std::string_view(pending[which]).substr(start, nl - start), which == 1);
+    }
+    pending[which].erase(0, start);
+    if (static_cast<std::size_t>(r) < sizeof buffer) return;  // the pipe is empty
+  }
+}
+
+void ChildProcess::drain_ready() {
+  std::lock_guard lock(output_->mutex);
+  // One poll with no wait asks both pipes at once: usually nothing is
+  // pending, and this runs once per invocation on gust dev's I/O thread.
+  pollfd p[2];
+  nfds_t n = 0;
+  for (int fd : output_->fds) {
+    if (fd >= 0) p[n++] = {fd, POLLIN, 0};
+  }
+  if (n == 0 || ::poll(p, n, 0) <= 0) return;
+  for (nfds_t i = 0; i < n; ++i) {
+    if (p[i].revents == 0) continue;
+    if (p[i].fd == output_->fds[0]) output_->read_from(0);
+    if (p[i].fd == output_->fds[1]) output_->read_from(1);
+  }
 }
 
 long ChildProcess::peak_rss_kib(std::chrono::microseconds busy) const {

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -54,6 +55,10 @@ class ChildProcess {
   void kill(int signal = 9);
   // Waits for the exit (after kill) and for the output to drain.
   void wait();
+  // Delivers, on the calling thread, every line the child has already written
+  // (non-blocking): what it printed before answering an invocation is then
+  // logged before the invocation's END, not whenever the reader thread wakes.
+  void drain_ready();
 
  private:
   ChildProcess() = default;
@@ -63,6 +68,8 @@ class ChildProcess {
   mutable std::atomic<std::int64_t> last_peak_read_ns_{0};  // steady clock; 0: never read
   std::atomic<int> exit_status_{-1};
   std::atomic<bool> reaped_{false};
+  struct Output;                    // the pipes and their partial lines, shared by the reader thread and drain_ready()
+  std::shared_ptr<Output> output_;
   std::thread reader_;
 };
 

@@ -191,7 +191,10 @@ void FunctionPool::invoke(std::string payload, std::function<void(InvokeResult)>
         r.init_duration = std::chrono::duration_cast<std::chrono::microseconds>(*first - instance->spawned);
       }
     }
-    if (instance->process) r.max_memory_kib = instance->process->peak_rss_kib(r.duration);
+    if (instance->process) {
+      instance->process->drain_ready();  // its output so far belongs before END
+      r.max_memory_kib = instance->process->peak_rss_kib(r.duration);
+    }
     release(instance, healthy);
     log_.end(config_, r);
     done(std::move(r));

@@ -17,19 +17,30 @@ void append_line(std::string& tail, std::string_view line) {
 void LogTails::append(const FunctionConfig& fn, std::string_view request_id, std::string_view line) {
   std::lock_guard lock(mutex_);
   if (auto it = tails_.find(std::string(request_id)); it != tails_.end()) return append_line(it->second, line);
-  // A new instance's first lines may come before its invocation starts (it
-  // prints while the pool is still handing it the request): they open the
-  // next invocation's tail. A line after an invocation finished starts none.
-  if (std::find(finished_.begin(), finished_.end(), request_id) == finished_.end()) append_line(early_[fn.function_name], line);
+  // Lines may come before their invocation starts: a new instance's init
+  // output (no request yet) opens the function's next tail; one already named
+  // (the pool sets the request before START) opens that invocation's. A line
+  // after an invocation finished starts none.
+  if (std::find(finished_.begin(), finished_.end(), request_id) != finished_.end()) return;
+  const std::string key = request_id.empty() ? "function:" + fn.function_name : std::string(request_id);
+  auto [it, added] = early_.try_emplace(key, Early{{}, ++early_sequence_});
+  append_line(it->second.text, line);
+  // Lines of a request that never starts here (an instance's output long after
+  // its invocation left finished_): the oldest such bucket goes.
+  if (added && early_.size() > kFinishedKept) {
+    early_.erase(std::min_element(early_.begin(), early_.end(), [](const auto& a, const auto& b) { return a.second.sequence < b.second.sequence; }));
+  }
 }
 
 void LogTails::start(const FunctionConfig& fn, std::string_view request_id) {
   {
     std::lock_guard lock(mutex_);
     std::string& tail = tails_[std::string(request_id)];
-    if (auto early = early_.find(fn.function_name); early != early_.end()) {
-      tail = std::move(early->second);
-      early_.erase(early);
+    for (const std::string& key : {"function:" + fn.function_name, std::string(request_id)}) {
+      if (auto early = early_.find(key); early != early_.end()) {
+        tail += early->second.text;
+        early_.erase(early);
+      }
     }
   }
   append(fn, request_id, start_line(request_id));

@@ -10,6 +10,7 @@
 
 #include "devcloud/emulator/function_pool.hpp"
 
+#include <cstdint>
 #include <deque>
 #include <mutex>
 #include <string>
@@ -39,7 +40,12 @@ class LogTails final : public InvocationLog {
   std::mutex mutex_;
   std::unordered_map<std::string, std::string> tails_;  // running and recently finished invocations
   std::deque<std::string> finished_;                    // their ids, oldest first
-  std::unordered_map<std::string, std::string> early_;  // by function: lines before its next START
+  struct Early {
+    std::string text;
+    std::uint64_t sequence = 0;  // creation order: the oldest goes first
+  };
+  std::unordered_map<std::string, Early> early_;  // lines before START: by request id, or "function:NAME" for init output
+  std::uint64_t early_sequence_ = 0;
 };
 
 }  // namespace gust::devcloud

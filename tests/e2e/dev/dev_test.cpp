@@ -391,6 +391,26 @@ TEST_F(Dev, AwsCliInvokesThroughTheLambdaApi) {
   EXPECT_THAT(*log, HasSubstr("\nREPORT RequestId: "));
   EXPECT_THAT(*log, HasSubstr("Max Memory Used: "));
 
+  // What the handler logged is in the tail, before END (read from the instance's pipe first).
+  std::vector<std::string> tick = {"aws", "lambda", "invoke", "--endpoint-url", fmt::format("http://127.0.0.1:{}", port_), "--region",
+                                   "us-east-1", "--function-name", "tick", "--log-type", "Tail", "--query", "LogResult", "--output", "text",
+                                   "--payload",
+                                   R"({"version":"0","id":"1","detail-type":"Scheduled Event","source":"aws.events","account":"000000000000","time":"2026-11-27T00:00:00Z","region":"us-east-1","resources":["arn:aws:events:us-east-1:000000000000:rule/tick"],"detail":{}})",
+                                   out.string()};
+  if (v2) tick.insert(tick.end() - 1, {"--cli-binary-format", "raw-in-base64-out"});
+  for (int i = 0; i < 3; ++i) {  // the order must hold every time, not once
+    auto ticked = project::run_process(tick, creds);
+    ASSERT_TRUE(ticked);
+    ASSERT_EQ(ticked->exit_code, 0) << ticked->err;
+    std::string text = ticked->out;
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+    auto tick_log = base64_decode(text);
+    ASSERT_TRUE(tick_log) << ticked->out;
+    const auto fired = tick_log->find("tick fired by arn:aws:events:");
+    ASSERT_NE(fired, std::string::npos) << *tick_log;
+    EXPECT_LT(fired, tick_log->find("\nEND RequestId: ")) << *tick_log;
+  }
+
   auto missing = project::run_process({"aws", "lambda", "invoke", "--endpoint-url", fmt::format("http://127.0.0.1:{}", port_), "--region",
                                        "us-east-1", "--function-name", "nope", out.string()},
                                       creds);

@@ -80,6 +80,16 @@ TEST_F(FunctionLogSinkTest, AnInstancesFirstLinesOpenTheNextTail) {
   EXPECT_TRUE(sink.take("r2").starts_with("START RequestId: r2 "));
 }
 
+TEST_F(FunctionLogSinkTest, EarlyLinesOfOneRequestStayWithIt) {
+  FunctionLogSink store_sink(*store_, nullptr);
+  LogTails sink(store_sink);
+  sink.output(fn_, "r1", "r1: before its START");  // instance A is handed r1 ...
+  invoke(sink, "r2", {"r2 ran"});                  // ... while instance B starts and ends r2
+  EXPECT_EQ(sink.take("r2").find("r1:"), std::string::npos);
+  invoke(sink, "r1", {});
+  EXPECT_TRUE(sink.take("r1").starts_with("r1: before its START\nSTART RequestId: r1 "));
+}
+
 TEST_F(FunctionLogSinkTest, TailsNobodyTakesAreDroppedOldestFirst) {
   FunctionLogSink store_sink(*store_, nullptr);
   LogTails sink(store_sink);  // as gust cloud composes them
