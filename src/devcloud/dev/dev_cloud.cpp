@@ -147,8 +147,7 @@ struct DevCloud::Impl {
 
   // The Lambda Invoke API: POST /2015-03-31/functions/NAME/invocations.
   void lambda_api(http::ServerRequest req, http::Responder reply) {
-    InvokeApiRequest r{req.method, req.target, std::string(req.headers.get("x-amz-invocation-type").value_or("")), std::move(req.body),
-                       std::string(req.headers.get("x-amz-log-type").value_or(""))};
+    auto r = InvokeApiRequest::from_http(req.method, req.target, req.headers, std::move(req.body));
     serve_invoke_api(
         std::move(r), [this](std::string_view name) { return pool_by_name(name); }, options.region,
         [reply](InvokeApiResponse res) { reply.send({res.status, std::move(res.headers), std::move(res.body)}); },

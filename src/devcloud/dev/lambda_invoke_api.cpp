@@ -24,6 +24,11 @@ std::string_view function_name_from_arn(std::string_view name) {
   return name;
 }
 
+InvokeApiRequest InvokeApiRequest::from_http(std::string method, std::string target, const Headers& headers, std::string body) {
+  return {std::move(method), std::move(target), std::string(headers.get("X-Amz-Invocation-Type").value_or("")), std::move(body),
+          std::string(headers.get("X-Amz-Log-Type").value_or(""))};
+}
+
 void serve_invoke_api(InvokeApiRequest req, const PoolLookup& lookup, const std::string& region,
                       std::function<void(InvokeApiResponse)> reply, LogTailLookup log_tail) {
   std::string_view rest = std::string_view(req.target).substr(kInvokeApiPrefix.size());

@@ -23,6 +23,9 @@ struct InvokeApiRequest {
   std::string invocation_type;  // X-Amz-Invocation-Type ("" = RequestResponse)
   std::string body;
   std::string log_type;  // X-Amz-Log-Type: "Tail" asks for the log's end in X-Amz-Log-Result
+
+  // The request as it came over HTTP: the two headers Invoke reads are taken from `headers`.
+  static InvokeApiRequest from_http(std::string method, std::string target, const Headers& headers, std::string body);
 };
 
 struct InvokeApiResponse {

@@ -19,6 +19,15 @@ struct ChildProcess::Output {
   std::string pending[2];
   std::function<void(std::string_view line, bool is_stderr)> on_line;
   void read_from(int which);
+  void read_polled(const pollfd* polled, nfds_t count);
+  // Fills `polled` with the pipes still open, to wait for input; returns how many. Under `mutex`.
+  nfds_t open_pipes(pollfd (&polled)[2]) const {
+    nfds_t n = 0;
+    for (int fd : fds) {
+      if (fd >= 0) polled[n++] = {fd, POLLIN, 0};
+    }
+    return n;
+  }
 };
 
 Result<std::unique_ptr<ChildProcess>> ChildProcess::start(ChildOptions options) {
@@ -76,9 +85,7 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::start(ChildOptions options) 
       nfds_t n = 0;
       {
         std::lock_guard lock(output->mutex);
-        for (int fd : output->fds) {
-          if (fd >= 0) p[n++] = {fd, POLLIN, 0};
-        }
+        n = output->open_pipes(p);
       }
       if (n == 0) break;
       if (::poll(p, n, -1) < 0) {
@@ -86,12 +93,7 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::start(ChildOptions options) 
         break;
       }
       std::lock_guard lock(output->mutex);
-      for (nfds_t i = 0; i < n; ++i) {
-        // A pipe drain_ready() closed meanwhile is gone from fds: skip it.
-        if (p[i].revents == 0) continue;
-        if (p[i].fd == output->fds[0]) output->read_from(0);
-        if (p[i].fd == output->fds[1]) output->read_from(1);
-      }
+      output->read_polled(p, n);
     }
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
@@ -133,15 +135,18 @@ void ChildProcess::drain_ready() {
   // One poll with no wait asks both pipes at once: usually nothing is
   // pending, and this runs once per invocation on gust dev's I/O thread.
   pollfd p[2];
-  nfds_t n = 0;
-  for (int fd : output_->fds) {
-    if (fd >= 0) p[n++] = {fd, POLLIN, 0};
-  }
+  const nfds_t n = output_->open_pipes(p);
   if (n == 0 || ::poll(p, n, 0) <= 0) return;
-  for (nfds_t i = 0; i < n; ++i) {
-    if (p[i].revents == 0) continue;
-    if (p[i].fd == output_->fds[0]) output_->read_from(0);
-    if (p[i].fd == output_->fds[1]) output_->read_from(1);
+  output_->read_polled(p, n);
+}
+
+// Reads each pipe poll() found ready. A pipe drain_ready() closed meanwhile
+// is gone from fds and is skipped. Under `mutex`.
+void ChildProcess::Output::read_polled(const pollfd* polled, nfds_t count) {
+  for (nfds_t i = 0; i < count; ++i) {
+    if (polled[i].revents == 0) continue;
+    if (polled[i].fd == fds[0]) read_from(0);
+    if (polled[i].fd == fds[1]) read_from(1);
   }
 }
 

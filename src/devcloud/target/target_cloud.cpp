@@ -90,9 +90,8 @@ struct TargetCloud::Impl : localaws::Service {
     if (to == Destination::services) return aws->handle(std::move(request), std::move(reply));
     if (!ready) return reply({503, {}, "the local cloud target is starting"});
     if (to == Destination::lambda) {
-      InvokeApiRequest r{request.method, request.path + (request.query.empty() ? "" : "?" + request.query),
-                         std::string(request.headers.get("X-Amz-Invocation-Type").value_or("")), std::move(request.body),
-                         std::string(request.headers.get("X-Amz-Log-Type").value_or(""))};
+      auto r = InvokeApiRequest::from_http(request.method, request.path + (request.query.empty() ? "" : "?" + request.query),
+                                           request.headers, std::move(request.body));
       return serve_invoke_api(
           std::move(r), [this](std::string_view name) { return runtime->function(name); }, options.region,
           [reply](InvokeApiResponse res) { reply({res.status, std::move(res.headers), std::move(res.body)}); },
