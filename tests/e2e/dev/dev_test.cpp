@@ -127,6 +127,12 @@ HttpReply request(int port, std::string_view method, std::string_view target, st
 }
 
 // One `gust dev` for the whole suite: building the app is the slow part.
+// The log `aws lambda invoke --log-type Tail --query LogResult --output text` printed, decoded.
+Result<std::string> decoded_log_result(std::string printed) {
+  while (!printed.empty() && (printed.back() == '\n' || printed.back() == '\r')) printed.pop_back();
+  return base64_decode(printed);
+}
+
 class Dev : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -380,9 +386,7 @@ TEST_F(Dev, AwsCliInvokesThroughTheLambdaApi) {
                                      creds);
   ASSERT_TRUE(tailed);
   ASSERT_EQ(tailed->exit_code, 0) << tailed->err;
-  std::string encoded = tailed->out;
-  while (!encoded.empty() && (encoded.back() == '\n' || encoded.back() == '\r')) encoded.pop_back();
-  auto log = base64_decode(encoded);
+  auto log = decoded_log_result(tailed->out);
   ASSERT_TRUE(log) << tailed->out;
   EXPECT_THAT(*log, ::testing::StartsWith("START RequestId: "));
   // No --payload: Lambda hands the function {} (so the runtime names what the event lacks).
@@ -402,9 +406,7 @@ TEST_F(Dev, AwsCliInvokesThroughTheLambdaApi) {
     auto ticked = project::run_process(tick, creds);
     ASSERT_TRUE(ticked);
     ASSERT_EQ(ticked->exit_code, 0) << ticked->err;
-    std::string text = ticked->out;
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-    auto tick_log = base64_decode(text);
+    auto tick_log = decoded_log_result(ticked->out);
     ASSERT_TRUE(tick_log) << ticked->out;
     const auto fired = tick_log->find("tick fired by arn:aws:events:");
     ASSERT_NE(fired, std::string::npos) << *tick_log;
